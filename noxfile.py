@@ -1,0 +1,49 @@
+"""Sessions: docs (strict build), serve (live preview), tests (every check), outputs (refresh).
+
+Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there.
+"""
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["docs", "tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+ENV = {"NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+
+
+def install(session: nox.Session, group: str) -> None:
+    session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into site/ (strict: any warning fails). Never imports TensorFlow."""
+    install(session, "docs")
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=ENV)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview on http://127.0.0.1:8000."""
+    install(session, "docs")
+    session.run("mkdocs", "serve", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Every check: snippets against recorded outputs, pages, the strict build, the browser."""
+    install(session, "tests")
+    session.run("pytest", *session.posargs, env=ENV)
+
+
+@nox.session
+def outputs(session: nox.Session) -> None:
+    """Re-run snippets and rewrite recorded outputs that changed beyond tolerance.
+
+    nox -s outputs                                  # every snippet
+    nox -s outputs -- snippets/training-weights/regression.py
+    """
+    install(session, "snippets")
+    session.run("python", "-m", "tests.snipcheck", "refresh", *session.posargs, env=ENV)

@@ -1,0 +1,116 @@
+"""Shared fixtures: one strict site build and one run of every snippet per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import snipcheck
+
+ROOT = snipcheck.ROOT
+BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` as ``nox -s docs`` runs it (never with -v: it skips anchors)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        cwd=ROOT,
+        env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    done = mkdocs_build(ROOT / "mkdocs.yml", site)
+    if done.returncode:
+        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr[-4000:]}", pytrace=False)
+    return site
+
+
+_results: dict = {}
+
+
+@pytest.fixture(scope="session")
+def snippet_results() -> dict:
+    """Every snippet run once, in parallel forked children; results by path."""
+    if not _results:
+        _results.update(snipcheck.run_many(snipcheck.discover(), jobs=os.cpu_count() or 1))
+    return _results
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _results:
+        return
+    terminalreporter.section("snippet run times")
+    for path, result in sorted(_results.items()):
+        terminalreporter.write_line(f"{result.seconds:6.2f} s  {result.status:8}  {snipcheck.rel(path)}")
+
+
+# --------------------------------------------------------------------------- browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on 127.0.0.1 on a free port."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        message = "Debian's Chromium is missing: install it with 'apt-get install -y chromium'."
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def site_pages(built_site: Path) -> list[str]:
+    """Every page's path, from the sitemap MkDocs writes."""
+    import xml.etree.ElementTree as ET
+
+    import yaml
+
+    site_url = yaml.load(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+    )["site_url"]
+    locs = ET.parse(built_site / "sitemap.xml").iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    return sorted(loc.text.replace(site_url, "/") for loc in locs)
