@@ -35,23 +35,35 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+def pytest_addoption(parser):
+    parser.addoption("--all-snippets", action="store_true",
+                     help="execute every snippet, ignoring the cache of verified runs")
+
+
 _results: dict = {}
 
 
 @pytest.fixture(scope="session")
-def snippet_results() -> dict:
-    """Every snippet run once, in parallel forked children; results by path."""
+def snippet_results(request) -> dict:
+    """Every snippet checked once, in parallel forked children; unchanged ones from the cache."""
     if not _results:
-        _results.update(snipcheck.run_many(snipcheck.discover(), jobs=os.cpu_count() or 1))
+        cache = None if request.config.getoption("--all-snippets") else snipcheck.default_cache()
+        _results.update(snipcheck.run_checked(snipcheck.discover(), snipcheck.jobs(), cache))
     return _results
 
 
 def pytest_terminal_summary(terminalreporter):
     if not _results:
         return
-    terminalreporter.section("snippet run times")
+    terminalreporter.section("snippets")
     for path, result in sorted(_results.items()):
-        terminalreporter.write_line(f"{result.seconds:6.2f} s  {result.status:8}  {snipcheck.rel(path)}")
+        how = "cached" if result.cached else result.status
+        terminalreporter.write_line(f"{result.seconds:6.2f} s  {how:8}  {snipcheck.rel(path)}")
+    ran = sum(not r.cached for r in _results.values())
+    terminalreporter.write_line(
+        f"snippets: {ran} executed, {len(_results) - ran} from cache "
+        f"(times of cached ones are from the run that verified them)"
+    )
 
 
 # --------------------------------------------------------------------------- browser

@@ -15,9 +15,14 @@ Per-snippet settings go in one comment line anywhere in the snippet::
 
     # snipcheck: rtol=1e-2 atol=1e-6 timeout=300
 
-Command line (what ``nox -s outputs`` runs)::
+Verified runs are cached in ``.cache/snipcheck/`` keyed on the snippet, every repository
+file it read or imported, the installed package versions, the Python version and this
+file; ``CI=true`` or ``--no-cache`` runs everything (``SNIPCHECK_CACHE=1`` forces the cache on).
 
-    python -m tests.snipcheck refresh [SNIPPET ...]
+Command line (``nox -s outputs`` runs ``refresh``)::
+
+    python -m tests.snipcheck refresh [SNIPPET ...] [--no-cache] [--jobs N]
+    python -m tests.snipcheck check   [SNIPPET ...] [--no-cache] [--jobs N]
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ REFRESH_HINT = "nox -s outputs -- {path}"
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 # Wall-clock figures that change every run: "12ms/step", "0s", "1.2s/epoch", "345us/sample".
 CLOCK = re.compile(r"\b\d+(?:\.\d+)?(?:s|ms|us|µs)(?=\b|/)(?:/(?:step|epoch|sample))?")
+SKIP_DIRS = {".nox", ".cache", ".git", "__pycache__", "site", ".venv"}
 SETTINGS = re.compile(r"^#\s*snipcheck:(.*)$", re.MULTILINE)
 
 
@@ -171,6 +177,8 @@ class Result:
     stderr: str = ""
     detail: str = ""
     seconds: float = 0.0
+    reads: list[str] = dataclasses.field(default_factory=list)  # repo files it read or imported
+    cached: bool = False  # taken from the cache of verified runs, not executed
 
     @property
     def ok(self) -> bool:
@@ -287,6 +295,9 @@ def _child(snippet: str, workdir: str, conn) -> None:
     faulthandler.register(signal.SIGTERM, file=sys.stderr, all_threads=False)
     network: list[str] = []
     _block_network(snippet, network)
+    reads: set[str] = set()
+    inherited = set(sys.modules)  # the harness's own modules are not the snippet's imports
+    sys.addaudithook(lambda event, args: reads.add(args[0]) if event == "open" and isinstance(args[0], str) else None)
     os.chdir(ROOT)
     sys.argv = [snippet]
     sys.path.insert(0, os.path.dirname(snippet))
@@ -314,8 +325,22 @@ def _child(snippet: str, workdir: str, conn) -> None:
             "status": "warned",
             "detail": "\n".join(caught),
         }
+    modules = {getattr(m, "__file__", None) for n, m in list(sys.modules.items()) if n not in inherited}
+    report["reads"] = sorted(_repo_files(reads | {m for m in modules if m}) - {snippet})
     conn.send(report)
     conn.close()
+
+
+def _repo_files(paths) -> set[str]:
+    """The repository's own source files among ``paths`` (not environments or caches)."""
+    found = set()
+    for name in paths:
+        path = Path(os.path.abspath(name))
+        if ROOT in path.parents and path.is_file():
+            parts = path.relative_to(ROOT).parts
+            if not SKIP_DIRS.intersection(parts) and path.suffix not in (".out", ".pyc"):
+                found.add(str(path))
+    return found
 
 
 def _context():
@@ -382,8 +407,118 @@ def run_many(snippets: list[Path], jobs: int = 1) -> dict[Path, Result]:
                     stderr=Path(workdir, "stderr").read_text(encoding="utf-8", errors="replace"),
                     detail=report["detail"],
                     seconds=time.monotonic() - start,
+                    reads=report.get("reads", []),
                 )
     return results
+
+
+# --------------------------------------------------------------------------- cache
+
+CACHE_DIR = ROOT / ".cache" / "snipcheck"
+
+
+def cache_enabled() -> bool:
+    """On by default; off when CI is set (CI runs everything) unless SNIPCHECK_CACHE=1."""
+    wanted = os.environ.get("SNIPCHECK_CACHE")
+    if wanted is not None:
+        return wanted == "1"
+    return not os.environ.get("CI")
+
+
+def environment_fingerprint() -> str:
+    """Everything outside the repository that can change an output: the Python version,
+    the platform, every installed distribution's version, and this checker's own source."""
+    import hashlib
+    import platform
+    from importlib import metadata
+
+    dists = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()})
+    h = hashlib.sha256()
+    for part in (sys.version, platform.platform(), Path(__file__).read_text(encoding="utf-8"), *dists):
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+class Cache:
+    """Verified runs, one JSON file per snippet, keyed on the snippet's source, every
+    repository file it read or imported, and the environment fingerprint."""
+
+    def __init__(self, folder: Path = CACHE_DIR):
+        self.folder = folder
+        self.env = environment_fingerprint()
+
+    def _file(self, snippet: Path) -> Path:
+        import hashlib
+
+        return self.folder / (hashlib.sha256(rel(snippet).encode()).hexdigest()[:20] + ".json")
+
+    def get(self, snippet: Path) -> Result | None:
+        import json
+
+        try:
+            entry = json.loads(self._file(snippet).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if entry.get("env") != self.env or entry.get("source") != _digest(snippet):
+            return None
+        if any(_digest(ROOT / name) != digest for name, digest in entry["reads"].items()):
+            return None
+        return Result(snippet, "ok", stdout=entry["stdout"], seconds=entry["seconds"],
+                      reads=sorted(entry["reads"]), cached=True)
+
+    def put(self, result: Result) -> None:
+        import json
+
+        if not result.ok or result.cached:
+            return
+        entry = {
+            "snippet": rel(result.snippet),
+            "env": self.env,
+            "source": _digest(result.snippet),
+            "reads": {rel(Path(name)): _digest(Path(name)) for name in result.reads},
+            "stdout": result.stdout,
+            "seconds": result.seconds,
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._file(result.snippet).with_suffix(".tmp")
+        tmp.write_text(json.dumps(entry, indent=1), encoding="utf-8")
+        tmp.replace(self._file(result.snippet))
+
+
+def run_checked(snippets: list[Path], jobs: int = 1, cache: Cache | None = None) -> dict[Path, Result]:
+    """Like run_many, but a snippet whose cache key matches a verified run is not executed."""
+    results: dict[Path, Result] = {}
+    todo = []
+    for snippet in snippets:
+        hit = cache.get(snippet) if cache else None
+        if hit:
+            results[snippet] = hit
+        else:
+            todo.append(snippet)
+    if todo:
+        fresh = run_many(todo, jobs)
+        results.update(fresh)
+        store = cache or Cache()  # even a run that ignored the cache leaves it up to date
+        for result in fresh.values():
+            store.put(result)
+    return results
+
+
+def default_cache() -> Cache | None:
+    return Cache() if cache_enabled() else None
+
+
+def jobs() -> int:
+    return int(os.environ.get("SNIPCHECK_JOBS", 0)) or os.cpu_count() or 1
 
 
 # --------------------------------------------------------------------------- check
@@ -414,13 +549,13 @@ def check(result: Result) -> str | None:
     )
 
 
-def refresh(snippets: list[Path], jobs: int = 1, echo=print) -> int:
+def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache: Cache | None = None) -> int:
     """Re-run snippets; rewrite an output only when it differs beyond tolerance.
 
     A snippet that fails keeps its recorded output untouched. Returns the exit code.
     """
     failed = 0
-    for snippet, result in sorted(run_many(snippets, jobs).items()):
+    for snippet, result in sorted(run_checked(snippets, jobs, cache).items()):
         where = rel(snippet)
         if not result.ok:
             failed += 1
@@ -460,16 +595,35 @@ def _resolve(args: list[str]) -> list[Path]:
     return chosen
 
 
+def check_all(snippets: list[Path], jobs: int = 1, cache: Cache | None = None, echo=print) -> int:
+    """Check snippets against their recordings; print failures and a summary line."""
+    results = run_checked(snippets, jobs, cache)
+    failures = [m for m in (check(results[s]) for s in snippets) if m]
+    for message in failures:
+        echo(message + "\n")
+    ran = sum(not r.cached for r in results.values())
+    echo(f"snippets: {ran} executed, {len(results) - ran} from cache, {len(failures)} failed")
+    return 1 if failures else 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] != "refresh":
-        print(__doc__)
-        return 2
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.snipcheck", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["refresh", "check"])
+    parser.add_argument("snippets", nargs="*", help="snippet files or folders (default: all)")
+    parser.add_argument("--no-cache", action="store_true", help="execute every snippet")
+    parser.add_argument("--jobs", type=int, default=jobs(), help="snippets run at once")
+    args = parser.parse_args(argv)
     try:
-        snippets = _resolve(argv[1:])
+        snippets = _resolve(args.snippets)
     except SnippetError as exc:
         print(exc)
         return 2
-    return refresh(snippets, jobs=os.cpu_count() or 1)
+    cache = None if args.no_cache else default_cache()
+    action = refresh if args.command == "refresh" else check_all
+    return action(snippets, jobs=args.jobs, cache=cache)
 
 
 if __name__ == "__main__":
