@@ -1,0 +1,453 @@
+"""Quiz pages: every answer key is provably right, and the quiz works in a real browser.
+
+Content check (reads the built HTML with BeautifulSoup). For every ``<fieldset class="quiz">``:
+
+* exactly one option is marked ``{ .correct }`` (single choice);
+* the explanation starts with ``**Answer: X.**`` and X is the marked option's letter;
+* the question and the explanation type no number that the recorded output does not show;
+* a "what does this code print?" question (``data-output="snippets/....out"``) shows code
+  from the snippet beside that output, its marked option is that recorded output (numbers
+  compared as ``tests.snipcheck`` compares them), and no other option is. So refreshing an
+  output without fixing the key fails.
+
+Each failure names the page, the question and the fix. The tests at the end of the content
+section break a copy of the page or of an output and check that the check fails.
+
+Browser tests (marked ``browser``): answering shows feedback and updates the score, progress
+survives a reload and resets, everything works from the keyboard, no console error, no
+request leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from tests import snipcheck
+
+ROOT, DOCS = snipcheck.ROOT, snipcheck.DOCS
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ANSWER = re.compile(r"^\s*Answer:\s*([A-Z])\b")
+QUIZ_PAGES = sorted(p for p in DOCS.rglob("*.md") if '<fieldset class="quiz"' in p.read_text(encoding="utf-8"))
+QUIZ_URL = "/training-weights/quiz/"
+
+
+def built_html(site: Path, page: Path) -> Path:
+    relative = page.relative_to(DOCS)
+    if page.name == "index.md":
+        return site / relative.parent / "index.html"
+    return site / relative.with_suffix("") / "index.html"
+
+
+# --------------------------------------------------------------------------- content check
+
+
+def prose(node: Tag) -> str:
+    """The text of a node without its code: numbers in code are the code's business."""
+    node = copy.copy(node)
+    for code in node.find_all(["code", "pre"]):
+        code.decompose()
+    return node.get_text(" ", strip=True)
+
+
+def numbers(text: str) -> set[float]:
+    return {float(n) for n in snipcheck.NUMBER.findall(text)}
+
+
+def snippet_code(snippet: Path) -> str:
+    """The snippet's source as pages show it: section-marker lines removed."""
+    lines = snippet.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if "--8<--" not in line)
+
+
+def matches_output(shown: str, recorded: str, cfg: dict) -> bool:
+    """The option shows the whole recorded output, or one line of it."""
+    if snipcheck.same_output(recorded, shown, cfg["rtol"], cfg["atol"]):
+        return True
+    return any(
+        snipcheck.same_output(line, shown, cfg["rtol"], cfg["atol"])
+        for line in snipcheck.normalise(recorded).splitlines()
+        if line.strip()
+    )
+
+
+def check_question(name: str, fieldset: Tag, root: Path) -> list[str]:
+    problems: list[str] = []
+
+    def problem(what: str, fix: str) -> None:
+        problems.append(f"{name}: {what}\n    Fix: {fix}")
+
+    lists = fieldset.find_all("ol", recursive=False)
+    if len(lists) != 1 or len(lists[0].find_all("li", recursive=False)) < 2:
+        problem(
+            "the options must be one numbered list (1. 2. 3. ...) directly inside the fieldset.",
+            "write the options as a Markdown numbered list after the question, one per line.",
+        )
+        return problems
+    options = lists[0].find_all("li", recursive=False)
+    for letter, option in zip(LETTERS, options):
+        if "{" in option.get_text() and "correct" in option.get_text():
+            problem(
+                f"option {letter} shows the marker as text: {option.get_text(strip=True)!r}.",
+                "put '{ .correct }' on its own line below the option, indented like its text.",
+            )
+    keyed = [letter for letter, option in zip(LETTERS, options) if "correct" in (option.get("class") or [])]
+    if not keyed:
+        problem(
+            "no option is marked correct.",
+            "add '{ .correct }' on its own line, indented, below the one right option.",
+        )
+    elif len(keyed) > 1:
+        problem(
+            f"options {', '.join(keyed)} are all marked correct; a question has exactly one right answer.",
+            "keep '{ .correct }' below the one right option only, or reword the options so one is right.",
+        )
+    key = keyed[0] if len(keyed) == 1 else None
+
+    details = fieldset.find("details", class_="quiz-answer", recursive=False)
+    strong = details.find("strong") if details else None
+    named = ANSWER.match(strong.get_text()) if strong else None
+    if not named:
+        problem(
+            "the explanation does not name its answer.",
+            'end the question with <details class="quiz-answer" markdown> whose text starts '
+            'with "**Answer: X.**" (X the letter of the right option).',
+        )
+    elif key and named[1] != key:
+        problem(
+            f"the explanation says the answer is {named[1]}, but the key marks {key}.",
+            "decide which is right (run the code if the question shows some), then move "
+            "'{ .correct }' or change the explanation so that both name the same option.",
+        )
+
+    output_attr = fieldset.get("data-output")
+    recorded_text = ""
+    if output_attr:
+        recorded = root / output_attr
+        snippet = recorded.with_suffix(".py")
+        if not output_attr.startswith("snippets/") or recorded.suffix != ".out" or not recorded.exists():
+            problem(
+                f"data-output={output_attr!r} is not a recorded output under snippets/.",
+                "name the .out file beside the snippet the question shows, and record it with "
+                f"nox -s outputs -- {Path(output_attr).with_suffix('.py')}.",
+            )
+        else:
+            recorded_text = recorded.read_text(encoding="utf-8")
+            cfg = snipcheck.settings(snippet) if snippet.exists() else dict(snipcheck.DEFAULTS)
+            code = [c.get_text().strip("\n") for c in fieldset.select("pre code")]
+            source = snippet_code(snippet) if snippet.exists() else ""
+            if not code or not all(block and block in source for block in code):
+                problem(
+                    f"the code shown is not from {snipcheck.rel(snippet)}, whose output "
+                    f"data-output names.",
+                    f'include that snippet (--8<-- "{snipcheck.rel(snippet)}") or point '
+                    "data-output at the output of the snippet shown.",
+                )
+            for letter, option in zip(LETTERS, options):
+                shown = [c.get_text() for c in option.find_all("code")]
+                right = letter == key
+                if right and not any(matches_output(s, recorded_text, cfg) for s in shown):
+                    problem(
+                        f"the key marks {letter} ({option.get_text(strip=True)!r}), but "
+                        f"{output_attr} recorded {snipcheck.normalise(recorded_text)!r}.",
+                        "if the recorded output is right, make the right option show it as code "
+                        "(or move '{ .correct }' to the option that does) and update the "
+                        "explanation; if not, fix the snippet and refresh with "
+                        f"nox -s outputs -- {snipcheck.rel(snippet)}.",
+                    )
+                if not right and any(matches_output(s, recorded_text, cfg) for s in shown):
+                    problem(
+                        f"option {letter} ({option.get_text(strip=True)!r}) is not marked correct, "
+                        f"but it is what {output_attr} recorded.",
+                        "move '{ .correct }' to that option, or change the option to a real "
+                        "misconception that differs from the output.",
+                    )
+    elif fieldset.select("pre code") and "print" in prose(fieldset.legend or fieldset).lower():
+        problem(
+            "the question asks what code prints, but the fieldset has no data-output.",
+            'add data-output="snippets/<topic>/<name>.out" (the output of the snippet shown) '
+            "so the key is checked against the recorded output.",
+        )
+
+    # Prose types no number the recorded output does not back (code shows its own numbers).
+    backed = numbers(recorded_text)
+    for part, node in (("question", fieldset.legend), ("explanation", details)):
+        if node is None:
+            continue
+        typed = sorted(numbers(prose(node)) - backed)
+        if typed:
+            problem(
+                f"the {part} types the number(s) {', '.join(f'{n:g}' for n in typed)}, which no "
+                "recorded output of this question shows.",
+                'say it in words ("the output shows ...") or show it from a snippet\'s output.',
+            )
+    return problems
+
+
+def quiz_problems(page: Path, html: str, root: Path = ROOT) -> list[str]:
+    """Every problem in one page's quiz, each naming page, question and fix."""
+    soup = BeautifulSoup(html, "html.parser")
+    fieldsets = soup.select("fieldset.quiz")
+    problems: list[str] = []
+    if not fieldsets:
+        return [f"{snipcheck.rel(page)}: no quiz question found in the built page."]
+    seen: set[str] = set()
+    for number, fieldset in enumerate(fieldsets, start=1):
+        legend = fieldset.find("legend", recursive=False)
+        title = legend.get_text(" ", strip=True) if legend else ""
+        qid = fieldset.get("id", "")
+        name = f"{snipcheck.rel(page)}, question {number} (#{qid or '?'} {title[:60]!r})"
+        if legend is None or not title:
+            problems.append(f"{name}: the question has no <legend>.\n    Fix: start it with "
+                            "<legend markdown>The question?</legend>.")
+        if not qid.startswith("q-") or qid in seen:
+            problems.append(f"{name}: the id must be unique and start with 'q-' (saved progress "
+                            "is kept by id).\n    Fix: give the fieldset a new id=\"q-...\".")
+        seen.add(qid)
+        problems += check_question(name, fieldset, root)
+    return problems
+
+
+@pytest.fixture(scope="module")
+def quiz_html(built_site) -> dict[Path, str]:
+    return {page: built_html(built_site, page).read_text(encoding="utf-8") for page in QUIZ_PAGES}
+
+
+def test_there_is_a_quiz_page():
+    assert QUIZ_PAGES, 'no page under docs/ has a <fieldset class="quiz">'
+
+
+@pytest.mark.parametrize("page", QUIZ_PAGES, ids=snipcheck.rel)
+def test_quiz_keys_are_right(page, quiz_html):
+    problems = quiz_problems(page, quiz_html[page])
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", QUIZ_PAGES, ids=snipcheck.rel)
+def test_quiz_has_enough_questions_of_both_kinds(page, quiz_html):
+    soup = BeautifulSoup(quiz_html[page], "html.parser")
+    questions = soup.select("fieldset.quiz")
+    printing = [q for q in questions if q.get("data-output")]
+    assert len(questions) >= 8 and printing and len(printing) < len(questions), (
+        f"{snipcheck.rel(page)}: a quiz needs at least 8 questions, conceptual ones and "
+        f'"what does this code print?" ones (found {len(questions)}, {len(printing)} printing).'
+    )
+
+
+# ---- the check must fail when the page or an output is broken (on copies, never the files)
+
+QUIZ = DOCS / "training-weights" / "quiz.md"
+
+
+@pytest.fixture
+def soup(quiz_html):
+    return BeautifulSoup(quiz_html[QUIZ], "html.parser")
+
+
+def printing_question(soup: BeautifulSoup) -> Tag:
+    return next(f for f in soup.select("fieldset.quiz") if f.get("data-output"))
+
+
+def test_check_fails_on_a_flipped_key(soup):
+    question = soup.select("fieldset.quiz")[0]
+    options = question.ol.find_all("li", recursive=False)
+    right = next(i for i, o in enumerate(options) if "correct" in o.get("class", []))
+    del options[right]["class"]
+    options[(right + 1) % len(options)]["class"] = ["correct"]
+    problems = quiz_problems(QUIZ, str(soup))
+    assert any(
+        "question 1 (#" + question["id"] in p and "explanation says the answer is" in p and "Fix:" in p
+        for p in problems
+    ), problems
+    assert all("docs/training-weights/quiz.md" in p for p in problems)
+
+
+def test_check_fails_on_two_correct_options(soup):
+    question = soup.select("fieldset.quiz")[1]
+    for option in question.ol.find_all("li", recursive=False):
+        option["class"] = ["correct"]
+    problems = quiz_problems(QUIZ, str(soup))
+    assert any(question["id"] in p and "are all marked correct" in p for p in problems), problems
+
+
+def test_check_fails_with_no_correct_option(soup):
+    question = soup.select("fieldset.quiz")[2]
+    for option in question.ol.find_all("li", recursive=False):
+        option.attrs.pop("class", None)
+    problems = quiz_problems(QUIZ, str(soup))
+    assert any(question["id"] in p and "no option is marked correct" in p for p in problems), problems
+
+
+def test_check_fails_on_an_explanation_typing_unbacked_numbers(soup):
+    question = soup.select("fieldset.quiz")[0]
+    question.find("details").p.append(" The loss starts at 4.0.")
+    problems = quiz_problems(QUIZ, str(soup))
+    assert any(question["id"] in p and "types the number(s) 4" in p for p in problems), problems
+
+
+def changed_beyond_tolerance(text: str) -> str:
+    """The first decimal number in text, moved by far more than the tolerance."""
+    match = re.search(r"\d+\.\d+", text)
+    assert match, "this test needs a printing question whose output has a decimal number"
+    value = float(match.group()) * 1.5 + 0.1
+    return text[: match.start()] + f"{value:.{len(match.group().split('.')[1])}f}" + text[match.end():]
+
+
+def test_check_fails_when_an_output_is_refreshed_but_the_key_is_not(soup, tmp_path):
+    """A copy of snippets/ whose recorded output changed beyond tolerance: the key is stale."""
+    questions = [f for f in soup.select("fieldset.quiz") if f.get("data-output")]
+    with_number = next(q for q in questions if re.search(r"\d+\.\d+", (ROOT / q["data-output"]).read_text()))
+    shutil.copytree(ROOT / "snippets", tmp_path / "snippets")
+    copied = tmp_path / with_number["data-output"]
+    copied.write_text(changed_beyond_tolerance(copied.read_text(encoding="utf-8")), encoding="utf-8")
+    assert quiz_problems(QUIZ, str(soup), root=tmp_path) != []
+    problems = quiz_problems(QUIZ, str(soup), root=tmp_path)
+    assert any(
+        with_number["id"] in p and "the key marks" in p and with_number["data-output"] in p and "nox -s outputs" in p
+        for p in problems
+    ), problems
+    # A change within tolerance (the last printed digit on another CPU) is not a failure.
+    copied.write_text((ROOT / with_number["data-output"]).read_text(encoding="utf-8"), encoding="utf-8")
+    assert quiz_problems(QUIZ, str(soup), root=tmp_path) == []
+
+
+def test_check_fails_when_a_wrong_option_is_the_output(soup):
+    question = printing_question(soup)
+    options = question.ol.find_all("li", recursive=False)
+    right = next(o for o in options if "correct" in o.get("class", []))
+    wrong = next(o for o in options if o is not right)
+    wrong.clear()
+    wrong.append(copy.copy(right.code))
+    problems = quiz_problems(QUIZ, str(soup))
+    assert any(question["id"] in p and "is not marked correct, but it is what" in p for p in problems), problems
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture
+def quiz_page(browser, site_url):
+    """A fresh browser context on the quiz page; fails the test on console errors or
+    requests to any host but 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.goto(site_url + QUIZ_URL, wait_until="networkidle")
+    yield page
+    context.close()
+    foreign = [u for u in requests if urlsplit(u).hostname not in ("127.0.0.1", None)]
+    assert not foreign, f"{QUIZ_URL}: requests to another host: {foreign}"
+    assert not errors, f"{QUIZ_URL}: " + "\n".join(errors)
+
+
+def key_of(page, qid: str) -> int:
+    return page.eval_on_selector_all(f"#{qid} > ol > li", "items => items.findIndex(i => i.classList.contains('correct'))")
+
+
+def score(page) -> str:
+    return page.locator(".quiz-score__text").inner_text()
+
+
+@pytest.mark.browser
+def test_answering_shows_feedback_and_updates_the_score(quiz_page):
+    page = quiz_page
+    questions = page.locator("fieldset.quiz")
+    total = questions.count()
+    assert f"0 right out of 0 answered ({total} questions)" in score(page)
+    first, second = questions.nth(0), questions.nth(1)
+    right = key_of(page, first.get_attribute("id"))
+    first.get_by_role("radio").nth(right).check()
+    feedback = first.locator(".quiz-feedback")
+    assert feedback.get_attribute("aria-live") == "polite"
+    assert feedback.inner_text().startswith("Right.")
+    assert "Answer:" in feedback.inner_text()
+    assert f"1 right out of 1 answered ({total} questions)" in score(page)
+    wrong = (key_of(page, second.get_attribute("id")) + 1) % second.get_by_role("radio").count()
+    second.get_by_role("radio").nth(wrong).check()
+    assert second.locator(".quiz-feedback").inner_text().startswith("Not quite.")
+    assert f"1 right out of 2 answered ({total} questions)" in score(page)
+
+
+@pytest.mark.browser
+def test_progress_survives_a_reload_and_resets(quiz_page):
+    page = quiz_page
+    first = page.locator("fieldset.quiz").first
+    right = key_of(page, first.get_attribute("id"))
+    first.get_by_role("radio").nth(right).check()
+    page.reload(wait_until="networkidle")
+    first = page.locator("fieldset.quiz").first
+    assert first.get_by_role("radio").nth(right).is_checked()
+    assert first.locator(".quiz-feedback").inner_text().startswith("Right.")
+    assert "1 right out of 1 answered" in score(page)
+
+    page.get_by_role("button", name="Reset quiz").click()
+    assert page.locator("fieldset.quiz input:checked").count() == 0
+    assert "0 right out of 0 answered" in score(page)
+    assert first.locator(".quiz-feedback").inner_text() == ""
+    page.reload(wait_until="networkidle")
+    assert page.locator("fieldset.quiz input:checked").count() == 0
+    assert "0 right out of 0 answered" in score(page)
+
+
+@pytest.mark.browser
+def test_the_quiz_works_from_the_keyboard_alone(quiz_page):
+    page = quiz_page
+    first = page.locator("fieldset.quiz").first
+    # Start from the link just before the quiz, then use only keys.
+    page.locator("article a[href='../']").first.focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "radio":
+            break
+    assert page.evaluate("document.activeElement.name") == first.get_attribute("id")
+    page.keyboard.press("Space")  # picks option A
+    page.keyboard.press("ArrowDown")  # moves to, and picks, option B
+    assert first.get_by_role("radio").nth(1).is_checked()
+    verdict = "Right." if key_of(page, first.get_attribute("id")) == 1 else "Not quite."
+    assert first.locator(".quiz-feedback").inner_text().startswith(verdict)
+    assert "out of 1 answered" in score(page)
+    # Tab leaves the group for the next question's options.
+    page.keyboard.press("Tab")
+    second = page.locator("fieldset.quiz").nth(1)
+    assert page.evaluate("document.activeElement.name") == second.get_attribute("id")
+    page.locator(".quiz-score__reset").focus()
+    page.keyboard.press("Enter")
+    assert "0 right out of 0 answered" in score(page)
+
+
+@pytest.mark.browser
+def test_every_option_is_a_labelled_radio_in_a_fieldset_with_a_legend(quiz_page):
+    page = quiz_page
+    questions = page.locator("fieldset.quiz")
+    for i in range(questions.count()):
+        question = questions.nth(i)
+        assert question.locator(":scope > legend").inner_text().strip()
+        radios = question.get_by_role("radio")
+        assert radios.count() >= 2
+        for j in range(radios.count()):
+            assert radios.nth(j).evaluate("r => r.labels.length === 1 && r.labels[0].innerText.trim() !== ''")
+        assert question.locator("details.quiz-answer").is_hidden()
+
+
+@pytest.mark.browser
+def test_without_javascript_the_answers_hide_in_details(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + QUIZ_URL)
+    questions = page.locator("fieldset.quiz")
+    assert questions.count() >= 8
+    assert page.locator("fieldset.quiz input").count() == 0
+    details = questions.first.locator("details.quiz-answer")
+    assert details.is_visible() and not details.evaluate("d => d.open")
+    assert not details.get_by_text("Answer:").is_visible()
+    context.close()
