@@ -1,0 +1,352 @@
+# %% [markdown]
+# # Experiment: watch training change the weights
+#
+# This notebook trains a small network to read handwritten digits. It looks at the
+# network's weights and its accuracy before training and after, so you can see both change.
+#
+# Every number, table and picture on this page is the output of a real run of the code
+# above it. The code seeds its randomness, so when you run it you get the same numbers.
+
+# %%
+import sys
+
+import keras
+import matplotlib
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+IN_NOTEBOOK = "ipykernel" in sys.modules
+if not IN_NOTEBOOK:
+    matplotlib.use("Agg")  # run as a plain script: draw the figures without a window
+import matplotlib.pyplot as plt
+
+SEED = 42
+HIDDEN_UNITS = 64
+SMALL_UNITS = 16  # the bonus experiment's smaller hidden layer
+EPOCHS = 20
+
+keras.utils.set_random_seed(SEED)  # same split, same starting weights, same results
+np.set_printoptions(precision=4, suppress=True)
+
+
+def show_markdown(text):
+    """Show text as formatted Markdown in a notebook; print it when run as a script."""
+    if IN_NOTEBOOK:
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+    else:
+        print(text)
+
+
+# %% [markdown]
+# ## The data
+#
+# The images are scikit-learn's small handwritten digits. They ship inside scikit-learn,
+# so the notebook needs no download and runs the same with or without internet.
+#
+# Each image is a grid of 8 by 8 pixels. The network reads it as one row of 64 numbers,
+# scaled to lie between 0 and 1. The label is the digit the image shows, 0 to 9.
+
+# %%
+pixels, labels = load_digits(return_X_y=True)
+x = pixels.reshape(len(pixels), -1).astype("float32") / pixels.max()
+side = int(np.sqrt(x.shape[1]))  # the images are square
+
+print(f"images: {len(x)}, each {side}x{side} pixels")
+print(f"pixel values: {pixels.min():.0f} to {pixels.max():.0f}, scaled to {x.min():.0f} to {x.max():.0f}")
+print(f"inputs per image: {x.shape[1]}")
+print(f"labels: {sorted(set(labels.tolist()))}")
+
+# %% [markdown]
+# Want the bigger MNIST digits instead? On a machine with internet, replace the line that
+# loads the digits with `(pixels, labels), _ = keras.datasets.mnist.load_data()`.
+# Everything after it adapts to the larger images, and training takes longer.
+#
+# We keep three separate groups of images:
+#
+# - **training** images change the weights;
+# - **validation** images are checked after every epoch, but never train the network;
+# - **test** images are used once, at the end, to measure the finished network.
+
+# %%
+x_rest, x_test, y_rest, y_test = train_test_split(
+    x, labels, test_size=0.2, stratify=labels, random_state=SEED
+)
+x_train, x_val, y_train, y_val = train_test_split(
+    x_rest, y_rest, test_size=0.2, stratify=y_rest, random_state=SEED
+)
+print(f"training: {len(x_train)}, validation: {len(x_val)}, test: {len(x_test)}")
+
+# %% [markdown]
+# ## The model
+#
+# The network has one hidden layer of `HIDDEN_UNITS` units with the ReLU activation. Then
+# comes an output layer with one unit per digit. Its softmax activation turns the outputs
+# into probabilities, and the guess is the digit with the highest one.
+#
+# `build_model` makes this design with any number of hidden units. The bonus experiment at
+# the end uses it again. The output lists every layer's weights: these are the numbers that
+# training will change.
+
+# %%
+def build_model(hidden_units):
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(x_train.shape[1],)),
+            keras.layers.Dense(hidden_units, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+model = build_model(HIDDEN_UNITS)
+for number, layer in enumerate(model.layers, start=1):
+    kernel, bias = layer.get_weights()
+    print(f"layer {number}: {kernel.shape[0]} inputs x {kernel.shape[1]} units = {kernel.size} weights, {bias.size} biases")
+print(f"numbers that training can change: {model.count_params()}")
+
+# %% [markdown]
+# ## Before training
+#
+# The weights start random, so the untrained network can only guess. A random guess
+# among ten digits is right about one time in ten.
+
+# %%
+loss_before, accuracy_before = model.evaluate(x_test, y_test, verbose=0)
+print(f"test loss before training:     {loss_before:.4f}")
+print(f"test accuracy before training: {accuracy_before:.4f}")
+
+# %% [markdown]
+# The first layer's weights form a table with one row per pixel and one column per
+# hidden unit. Here is a copy of it, and the weights from one pixel near the centre of
+# the image to the first five hidden units.
+
+# %%
+PIXEL = (side // 2) * side + side // 2  # a pixel near the centre
+weights_before = model.layers[0].get_weights()[0].copy()
+print(f"first-layer weights: {weights_before.shape[0]} pixels x {weights_before.shape[1]} hidden units")
+print(f"pixel {PIXEL} sits at row {PIXEL // side}, column {PIXEL % side}")
+print(f"pixel {PIXEL} to units 0-4, before:", weights_before[PIXEL, :5])
+
+# %% [markdown]
+# ## Training
+#
+# `fit` runs the training loop for `EPOCHS` epochs. After each epoch Keras records the loss
+# and the accuracy, on the training images and on the validation images. The table prints
+# them.
+
+# %%
+history = model.fit(
+    x_train,
+    y_train,
+    epochs=EPOCHS,
+    batch_size=32,
+    validation_data=(x_val, y_val),
+    verbose=0,
+)
+
+print("epoch  loss    accuracy  val_loss  val_accuracy")
+for epoch in range(EPOCHS):
+    h = {name: values[epoch] for name, values in history.history.items()}
+    print(
+        f"{epoch + 1:5d}  {h['loss']:.4f}  {h['accuracy']:.4f}    "
+        f"{h['val_loss']:.4f}    {h['val_accuracy']:.4f}"
+    )
+
+# %% [markdown]
+# The learning curves draw the same table. Watch the validation curves: the weight changes
+# made on the training images also help on images the network never trained on.
+
+# %%
+epochs = np.arange(1, EPOCHS + 1)
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+left.plot(epochs, history.history["loss"], label="training")
+left.plot(epochs, history.history["val_loss"], label="validation")
+left.set(title="Loss", xlabel="epoch")
+right.plot(epochs, history.history["accuracy"], label="training")
+right.plot(epochs, history.history["val_accuracy"], label="validation")
+right.set(title="Accuracy", xlabel="epoch", ylim=(0, 1))
+for ax in (left, right):
+    ax.legend()
+    ax.grid(alpha=0.3)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## After training
+
+# %%
+loss_after, accuracy_after = model.evaluate(x_test, y_test, verbose=0)
+weights_after = model.layers[0].get_weights()[0]
+change = weights_after - weights_before
+
+print(f"test loss after training:     {loss_after:.4f}")
+print(f"test accuracy after training: {accuracy_after:.4f}")
+print(f"pixel {PIXEL} to units 0-4, before:", weights_before[PIXEL, :5])
+print(f"pixel {PIXEL} to units 0-4, after: ", weights_after[PIXEL, :5])
+print(f"mean size of a weight before: {np.abs(weights_before).mean():.4f}")
+print(f"mean size of a weight after:  {np.abs(weights_after).mean():.4f}")
+print(f"mean size of a change:        {np.abs(change).mean():.4f}")
+
+# %% [markdown]
+# Did every weight move? Not quite. Training moves a weight only when its gradient is not
+# zero. The weight from a pixel into a hidden unit gets a gradient only from images in which
+# that pixel is not blank *and* that unit's ReLU is switched on (its output is above zero).
+#
+# A pixel that is blank in every training image never passes this test, so none of its
+# weights can move. A pixel that is rarely used may meet some units only while they are
+# switched off, and those weights stay put too.
+
+# %%
+blank = (x_train == 0).all(axis=0)
+moved = np.abs(change) > 0
+print("pixels blank in every training image (row, column):",
+      [(int(p // side), int(p % side)) for p in np.flatnonzero(blank)])
+print(f"weights from blank pixels that moved: {moved[blank].sum()} of {moved[blank].size}")
+print(f"weights from other pixels that moved: {moved[~blank].sum()} of {moved[~blank].size}")
+print(f"first-layer weights that moved: {moved.sum()} of {moved.size}")
+
+# %% [markdown]
+# The histogram compares all the first-layer weights before and after. They start spread
+# evenly over a narrow range (Keras's Glorot uniform start) and training spreads them out.
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.2))
+bins = np.linspace(min(weights_before.min(), weights_after.min()),
+                   max(weights_before.max(), weights_after.max()), 50)
+ax.hist(weights_before.ravel(), bins=bins, alpha=0.6, label="before training")
+ax.hist(weights_after.ravel(), bins=bins, alpha=0.6, label="after training")
+ax.set(title="First-layer weights", xlabel="weight value", ylabel="count")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Each hidden unit has one weight per pixel, so its weights can be drawn as an 8 by 8
+# picture. Before training the pictures are noise. After training they carry shapes: the
+# unit has learned which strokes to look for. Blank pixels keep their starting weights.
+
+# %%
+fig, axes = plt.subplots(2, 8, figsize=(9, 2.6))
+for unit in range(8):
+    for row, (name, weights) in enumerate([("before", weights_before), ("after", weights_after)]):
+        ax = axes[row, unit]
+        ax.imshow(weights[:, unit].reshape(side, side), cmap="coolwarm")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if unit == 0:
+            ax.set_ylabel(name)
+    axes[0, unit].set_title(f"unit {unit}", fontsize=9)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Predictions
+#
+# Here are the first few test images with the trained network's guess. A wrong guess is
+# red.
+
+# %%
+predicted = model.predict(x_test, verbose=0).argmax(axis=1)
+test_images = x_test.reshape(-1, side, side)
+
+fig, axes = plt.subplots(2, 6, figsize=(9, 3.4))
+for i, ax in enumerate(axes.flat):
+    ax.imshow(test_images[i], cmap="gray_r")
+    right_guess = predicted[i] == y_test[i]
+    ax.set_title(f"guess {predicted[i]}\n(true {y_test[i]})", fontsize=9,
+                 color="black" if right_guess else "red")
+    ax.axis("off")
+fig.tight_layout()
+plt.show()
+
+wrong = np.flatnonzero(predicted != y_test)
+print(f"wrong guesses on the test images: {len(wrong)} of {len(y_test)}")
+
+# %% [markdown]
+# ## Bonus: a smaller hidden layer
+#
+# Does the network need that many hidden units? Train the same design with fewer
+# (`SMALL_UNITS`, set at the top), from the same seed and on the same images, and compare
+# the two.
+
+# %%
+keras.utils.set_random_seed(SEED)
+small = build_model(SMALL_UNITS)
+small_history = small.fit(
+    x_train,
+    y_train,
+    epochs=EPOCHS,
+    batch_size=32,
+    validation_data=(x_val, y_val),
+    verbose=0,
+)
+small_loss, small_accuracy = small.evaluate(x_test, y_test, verbose=0)
+
+rows = [
+    (HIDDEN_UNITS, model, history, accuracy_after),
+    (SMALL_UNITS, small, small_history, small_accuracy),
+]
+print("hidden units  weights  train accuracy  val accuracy  test accuracy")
+for units, m, h, test_accuracy in rows:
+    print(
+        f"{units:12d}  {m.count_params():7d}  {h.history['accuracy'][-1]:14.4f}  "
+        f"{h.history['val_accuracy'][-1]:12.4f}  {test_accuracy:13.4f}"
+    )
+
+fig, ax = plt.subplots(figsize=(7, 3.2))
+for units, m, h, _ in rows:
+    ax.plot(epochs, h.history["val_accuracy"], label=f"{units} hidden units")
+ax.set(title="Validation accuracy", xlabel="epoch", ylim=(0, 1))
+ax.legend()
+ax.grid(alpha=0.3)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## What the run shows
+#
+# The summary below is written by the code from this run's numbers, not typed by hand.
+
+# %% tags=["hide-input"]
+def percent(value):
+    return f"{100 * value:.1f}%"
+
+
+unmoved = moved.size - moved.sum()
+why_unmoved = [
+    f"{count} {reason}"
+    for count, reason in [
+        ((~moved[blank]).sum(), "from pixels blank in every training image"),
+        ((~moved[~blank]).sum(), "from other pixels, into units that were off whenever the pixel was on"),
+    ]
+    if count
+]
+if small_accuracy < accuracy_after:
+    verdict, compare = "learned less", "fewer than"
+elif small_accuracy > accuracy_after:
+    verdict, compare = "did better", "more than"
+else:
+    verdict, compare = "did as well", "as many as"
+
+show_markdown(
+    f"""- **Before training** the network got {percent(accuracy_before)} of the test images
+  right. That is close to guessing, because its weights were random.
+- **After {EPOCHS} epochs** it got {percent(accuracy_after)} right, and its test loss fell
+  from {loss_before:.3f} to {loss_after:.3f}.
+- **The weights moved.** A first-layer weight started {np.abs(weights_before).mean():.3f}
+  away from zero on average, and training moved it by {np.abs(change).mean():.3f} on average.
+- **Not every weight moved.** {unmoved} of the {moved.size} first-layer weights kept their
+  starting value: {"; ".join(why_unmoved) or "none"}. Their gradient was always zero.
+- **The smaller layer {verdict}.** With {SMALL_UNITS} hidden units ({small.count_params()}
+  weights instead of {model.count_params()}) the network got {percent(small_accuracy)} of the
+  test images right: {compare} the {percent(accuracy_after)} with {HIDDEN_UNITS}."""
+)

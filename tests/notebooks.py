@@ -1,0 +1,263 @@
+"""Turn jupytext sources in snippets/ into executed notebooks in docs/.
+
+A notebook page has one source of truth: a jupytext percent-format script under
+``snippets/`` (``# %%`` code cells, ``# %% [markdown]`` cells). That script is also an
+ordinary snippet, so ``tests.snipcheck`` runs it and compares its stdout with its ``.out``.
+This module executes the same script as a notebook, in a Python kernel from this
+environment, and writes the result, outputs and figures included, to ``docs/``. The
+notebook's metadata records a hash of the source, so the checks can tell a stale notebook.
+
+* a cell that raises fails generation, naming the cell and its line in the source;
+* so does a cell that writes to stderr (a warning readers would see);
+* the old notebook is replaced only after a clean run (temp file, then rename);
+* a notebook whose hash matches its source and whose text outputs still match the
+  recorded ``.out`` is left byte-identical (pass ``--force`` to re-run it anyway).
+
+Command line (what ``nox -s outputs`` runs after refreshing the snippets)::
+
+    python -m tests.notebooks [--force] [SNIPPET ...]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from tests import snipcheck
+
+ROOT, SNIPPETS, DOCS = snipcheck.ROOT, snipcheck.SNIPPETS, snipcheck.DOCS
+
+# Source under snippets/ -> notebook page under docs/.
+NOTEBOOKS = {
+    SNIPPETS / "training-weights" / "experiment.py": DOCS / "training-weights" / "experiment.ipynb",
+}
+META = "generated_from"  # notebook metadata key: {"source": path, "sha256": hash}
+HINT = "nox -s outputs -- {path}"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class NotebookError(Exception):
+    """Generation failed; the message names the notebook cell and what to do."""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def source_hash(source: Path) -> str:
+    return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+
+
+def stored_hash(notebook) -> str | None:
+    """The source hash recorded in a notebook (a path or a loaded notebook)."""
+    nb = _load(notebook)
+    return (nb.get("metadata", {}).get(META) or {}).get("sha256")
+
+
+def text_output(notebook) -> str:
+    """What the script prints, as the notebook holds it: stdout streams, plus the
+    Markdown a cell displays (the script prints that same text), in cell order."""
+    nb = _load(notebook)
+    parts = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream" and output["name"] == "stdout":
+                parts.append(_text(output["text"]))
+            elif output["output_type"] in ("display_data", "execute_result"):
+                markdown = output.get("data", {}).get("text/markdown")
+                if markdown is not None:
+                    parts.append(_text(markdown) + "\n")
+    return "".join(parts)
+
+
+def outputs_of_type(notebook, kind: str) -> list[tuple[int, dict]]:
+    """(code cell number, output) pairs; kind is an output_type or a MIME type."""
+    nb = _load(notebook)
+    found = []
+    for number, cell in enumerate(_code_cells(nb), start=1):
+        for output in cell.get("outputs", []):
+            if output["output_type"] == kind or kind in output.get("data", {}):
+                found.append((number, output))
+    return found
+
+
+def _load(notebook):
+    if isinstance(notebook, (str, Path)):
+        import nbformat
+
+        return nbformat.read(str(notebook), as_version=4)
+    return notebook
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _code_cells(nb) -> list:
+    return [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+
+
+# --------------------------------------------------------------------------- naming cells
+
+
+def _cell_lines(source: Path, nb) -> list[int | None]:
+    """The line of the source where each notebook cell starts (None when unknown)."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    markers = [n for n, line in enumerate(lines, start=1) if line.startswith("# %%")]
+    if len(markers) == len(nb["cells"]):
+        return markers
+    return [None] * len(nb["cells"])
+
+
+def _describe(source: Path, nb, index: int) -> str:
+    """'code cell 3 (line 42 of snippets/...py), which starts `x = ...`'."""
+    cell = nb["cells"][index]
+    number = _code_cells(nb).index(cell) + 1
+    line = _cell_lines(source, nb)[index]
+    first = next((ln for ln in _text(cell["source"]).splitlines() if ln.strip()), "")
+    where = f"line {line} of {snipcheck.rel(source)}" if line else snipcheck.rel(source)
+    return f"code cell {number} ({where}), which starts `{first.strip()}`"
+
+
+# --------------------------------------------------------------------------- running
+
+
+def execute(source: Path, timeout: float | None = None):
+    """Run a jupytext source as a notebook in a kernel of this Python; return the notebook."""
+    import jupytext
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    source = Path(source).resolve()
+    nb = jupytext.read(source, fmt="py:percent")
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for number, cell in enumerate(nb.cells, start=1):
+        cell["id"] = f"cell-{number}"  # stable ids: regenerating does not churn the file
+    if timeout is None:
+        timeout = snipcheck.settings(source)["timeout"]
+
+    # kernel_dirs=[]: always the native kernel of *this* interpreter, never a python3
+    # kernelspec registered elsewhere on the machine.
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=int(timeout),
+        allow_errors=False,
+        record_timing=False,
+        # Library log lines written straight to the process's stderr (TensorFlow's C++
+        # logging) stay out of the notebook; Python warnings still reach it, and fail below.
+        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+        resources={"metadata": {"path": str(ROOT)}},
+    )
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_stderr:
+        try:
+            client.execute(env=env, stderr=kernel_stderr)
+        except CellExecutionError:
+            index = next(
+                i for i, cell in enumerate(nb.cells)
+                if any(o["output_type"] == "error" for o in cell.get("outputs", []))
+            )
+            error = next(o for o in nb.cells[index]["outputs"] if o["output_type"] == "error")
+            trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
+            raise NotebookError(
+                f"{_describe(source, nb, index)} raised {error['ename']}: {error['evalue']}\n"
+                f"{trace[-2000:]}\n"
+                f"The old notebook was left as it was. Fix the cell, then run: "
+                + HINT.format(path=snipcheck.rel(source))
+            ) from None
+        except (DeadKernelError, TimeoutError, RuntimeError) as exc:
+            kernel_stderr.seek(0)
+            raise NotebookError(
+                f"{snipcheck.rel(source)}: the notebook kernel failed: {exc}\n"
+                f"{kernel_stderr.read()[-2000:]}\n"
+                "The old notebook was left as it was."
+            ) from None
+
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream" and output["name"] == "stderr":
+                raise NotebookError(
+                    f"{_describe(source, nb, index)} wrote to stderr (readers would see it):\n"
+                    f"{_text(output['text']).strip()[-2000:]}\n"
+                    "Notebooks, like snippets, must run without warnings. The old notebook was "
+                    "left as it was. Fix the cell, then run: " + HINT.format(path=snipcheck.rel(source))
+                )
+    nb.metadata[META] = {"source": snipcheck.rel(source), "sha256": source_hash(source)}
+    return nb
+
+
+def up_to_date(source: Path, notebook: Path) -> bool:
+    """The notebook was made from this source and still shows its recorded output."""
+    if not notebook.exists() or stored_hash(notebook) != source_hash(source):
+        return False
+    recorded = snipcheck.output_path(source)
+    if not recorded.exists():
+        return False
+    cfg = snipcheck.settings(source)
+    return snipcheck.same_output(
+        recorded.read_text(encoding="utf-8"), text_output(notebook), cfg["rtol"], cfg["atol"]
+    )
+
+
+def generate(source: Path, notebook: Path, force: bool = False) -> str:
+    """Write the executed notebook; returns 'updated' or 'unchanged'. Raises NotebookError."""
+    import nbformat
+
+    source, notebook = Path(source), Path(notebook)
+    if not force and up_to_date(source, notebook):
+        return "unchanged"
+    nb = execute(source)
+    notebook.parent.mkdir(parents=True, exist_ok=True)
+    tmp = notebook.with_name(f".{notebook.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            nbformat.write(nb, handle)
+        tmp.replace(notebook)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return "updated"
+
+
+def _selected(args: list[str]) -> dict[Path, Path]:
+    """The notebooks whose source is named (or lies under a named folder); all without args."""
+    if not args:
+        return dict(NOTEBOOKS)
+    chosen = {}
+    for arg in args:
+        path = Path(arg)
+        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if path.suffix in (".out", ".ipynb"):
+            path = path.with_suffix(".py")
+        for source, notebook in NOTEBOOKS.items():
+            if path in (source, notebook.with_suffix(".py")) or path in source.parents:
+                chosen[source] = notebook
+    return chosen
+
+
+def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    chosen = _selected([a for a in argv if a != "--force"])
+    failed = 0
+    for source, notebook in chosen.items():
+        try:
+            status = generate(source, notebook, force=force)
+        except NotebookError as exc:
+            failed += 1
+            print(f"FAILED    {snipcheck.rel(notebook)}\n{exc}\n")
+            continue
+        print(f"{status:9} {snipcheck.rel(notebook)}")
+    if failed:
+        print(f"{failed} notebook(s) failed; the old notebooks were left as they were.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
