@@ -123,16 +123,11 @@
           item.classList.toggle("quiz-option--picked", i === index);
           item.classList.toggle("quiz-option--answer", !right && i === correct);
         });
+        // The explanation that follows starts with "Answer: X.", so the verdict is short.
         var verdict = make("p", "quiz-verdict");
-        var strong = make("strong", null, right ? "Right." : "Not quite.");
-        verdict.appendChild(strong);
+        verdict.appendChild(make("strong", null, right ? "Right." : "Not quite."));
         verdict.appendChild(
-          document.createTextNode(
-            right
-              ? " " + LETTERS.charAt(index) + " is the answer."
-              : " You picked " + LETTERS.charAt(index) + "; the answer is " +
-                  LETTERS.charAt(correct) + "."
-          )
+          document.createTextNode(" You picked " + LETTERS.charAt(index) + ".")
         );
         // Replace the content so that the live region announces it afresh.
         feedback.textContent = "";
