@@ -1,5 +1,6 @@
-# Train the same small model twice: once with a loop written by hand, once with fit.
-# Same starting weights, same data, same optimizer: the weights end up the same.
+# Train the same small model twice: once with a loop written by hand,
+# once with fit. Same starting weights, same data, same optimizer:
+# the weights end up the same.
 import keras
 import numpy as np
 import tensorflow as tf
@@ -24,7 +25,7 @@ def build():
 
 by_hand = build()
 with_fit = build()
-with_fit.set_weights(by_hand.get_weights())  # both start from the same weights
+with_fit.set_weights(by_hand.get_weights())  # the same starting weights
 
 # --8<-- [start:by_hand]
 optimizer = keras.optimizers.SGD(learning_rate=0.1)
@@ -34,14 +35,20 @@ for epoch in range(EPOCHS):
     with tf.GradientTape() as tape:
         prediction = by_hand(x, training=True)  # 1. forward pass
         loss = loss_fn(y, prediction)  # 2. loss
-    grads = tape.gradient(loss, by_hand.trainable_variables)  # 3. gradients
-    optimizer.apply_gradients(zip(grads, by_hand.trainable_variables))  # 4. update
+    weights = by_hand.trainable_variables
+    grads = tape.gradient(loss, weights)  # 3. gradients
+    optimizer.apply_gradients(zip(grads, weights))  # 4. update
     hand_losses.append(float(loss))
 # --8<-- [end:by_hand]
 
 # --8<-- [start:with_fit]
-with_fit.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mean_squared_error")
-history = with_fit.fit(x, y, batch_size=len(x), epochs=EPOCHS, shuffle=False, verbose=0)
+with_fit.compile(
+    optimizer=keras.optimizers.SGD(learning_rate=0.1),
+    loss="mean_squared_error",
+)
+history = with_fit.fit(
+    x, y, batch_size=len(x), epochs=EPOCHS, shuffle=False, verbose=0
+)
 # --8<-- [end:with_fit]
 
 for epoch in range(EPOCHS):
@@ -53,4 +60,5 @@ for epoch in range(EPOCHS):
 pairs = list(zip(by_hand.get_weights(), with_fit.get_weights()))
 largest = max(float(np.abs(a - b).max()) for a, b in pairs)
 print(f"largest difference between the final weights: {largest:.1e}")
-print(f"weights match (np.allclose): {all(np.allclose(a, b) for a, b in pairs)}")
+match = all(np.allclose(a, b) for a, b in pairs)
+print(f"weights match (np.allclose): {match}")

@@ -13,7 +13,8 @@ start = [w.copy() for w in model.get_weights()]
 
 
 def changed():
-    return any(not np.array_equal(a, b) for a, b in zip(start, model.get_weights()))
+    now = model.get_weights()
+    return any(not np.array_equal(a, b) for a, b in zip(start, now))
 
 
 # --8<-- [start:step]

@@ -1,5 +1,6 @@
 # The three steps of training in Keras: architecture, loss, fit.
-# The task: is a 2-D point inside the unit circle (label 1) or outside it (label 0)?
+# The task: is a 2-D point inside the unit circle (label 1)
+# or outside it (label 0)?
 import keras
 import numpy as np
 

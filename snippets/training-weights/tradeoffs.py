@@ -1,5 +1,6 @@
-# Two settings that change how training moves the weights: learning rate and batch size.
-# Every run starts from the same weights and sees the same data for the same epochs.
+# Two settings that change how training moves the weights:
+# the learning rate and the batch size. Every run starts from the same
+# weights and sees the same data for the same number of epochs.
 import keras
 import numpy as np
 
@@ -7,29 +8,42 @@ keras.utils.set_random_seed(5)  # same data and starting weights everywhere
 
 rng = np.random.default_rng(5)
 x_train = rng.uniform(-1.0, 1.0, size=(200, 1)).astype("float32")
-y_train = (3.0 * x_train + 2.0 + rng.normal(0.0, 0.1, size=(200, 1))).astype("float32")
+noise = rng.normal(0.0, 0.1, size=(200, 1))
+y_train = (3.0 * x_train + 2.0 + noise).astype("float32")
 
-start = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)]).get_weights()
+
+def new_model():
+    return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+
+
+start = new_model().get_weights()
 
 
 def train(learning_rate, batch_size, epochs=10):
-    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model = new_model()
     model.set_weights(start)
     model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mean_squared_error"
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+        loss="mean_squared_error",
     )
     history = model.fit(
-        x_train, y_train, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0
+        x_train,
+        y_train,
+        batch_size=batch_size,
+        epochs=epochs,
+        shuffle=False,
+        verbose=0,
     )
-    return history.history["loss"][-1], int(model.optimizer.iterations.numpy())
+    steps = int(model.optimizer.iterations.numpy())
+    return history.history["loss"][-1], steps
 
 
 print("learning rate (batch size 200, 10 epochs):")
-for learning_rate in (0.01, 0.5, 2.5):
-    loss, steps = train(learning_rate, batch_size=200)
-    print(f"  {learning_rate:<5}: loss after 10 epochs {loss:.4g} ({steps} steps)")
+for rate in (0.01, 0.5, 2.5):
+    loss, steps = train(rate, batch_size=200)
+    print(f"  {rate:<5}: loss after 10 epochs {loss:.4g} ({steps} steps)")
 
 print("batch size (learning rate 0.1, 10 epochs):")
-for batch_size in (200, 8):
-    loss, steps = train(0.1, batch_size)
-    print(f"  {batch_size:<5}: loss after 10 epochs {loss:.4g} ({steps} steps)")
+for size in (200, 8):
+    loss, steps = train(0.1, batch_size=size)
+    print(f"  {size:<5}: loss after 10 epochs {loss:.4g} ({steps} steps)")
