@@ -1,4 +1,5 @@
-"""Sessions: docs (strict build), serve (live preview), tests (every check), outputs (refresh).
+"""Sessions: docs (strict build), serve (live preview), tests (every check),
+outputs (refresh recorded outputs), bench (speed and size figures).
 
 Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there.
 """
@@ -26,9 +27,9 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview on http://127.0.0.1:8000."""
+    """Live preview on http://127.0.0.1:8000; only changed pages are rebuilt."""
     install(session, "docs")
-    session.run("mkdocs", "serve", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
+    session.run("mkdocs", "serve", "--dirty", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
 
 
 @nox.session
@@ -44,6 +45,16 @@ def outputs(session: nox.Session) -> None:
 
     nox -s outputs                                  # every snippet
     nox -s outputs -- snippets/training-weights/regression.py
+
+    Then it re-executes the notebooks made from those snippets (tests/notebooks.py).
     """
     install(session, "snippets")
     session.run("python", "-m", "tests.snipcheck", "refresh", *session.posargs, env=ENV)
+    session.run("python", "-m", "tests.notebooks", *session.posargs, env=ENV)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Speed and size figures side by side: snippet checks, site build, page weight."""
+    install(session, "tests")
+    session.run("python", "-m", "tests.bench", env=ENV)

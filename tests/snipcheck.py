@@ -414,7 +414,7 @@ def run_many(snippets: list[Path], jobs: int = 1) -> dict[Path, Result]:
 
 # --------------------------------------------------------------------------- cache
 
-CACHE_DIR = ROOT / ".cache" / "snipcheck"
+CACHE_DIR = Path(os.environ.get("SNIPCHECK_CACHE_DIR") or ROOT / ".cache" / "snipcheck")
 
 
 def cache_enabled() -> bool:
