@@ -131,6 +131,7 @@ def check_question(name: str, fieldset: Tag, root: Path) -> list[str]:
     if output_attr:
         recorded = root / output_attr
         snippet = recorded.with_suffix(".py")
+        snippet_name = Path(output_attr).with_suffix(".py").as_posix()
         if not output_attr.startswith("snippets/") or recorded.suffix != ".out" or not recorded.exists():
             problem(
                 f"data-output={output_attr!r} is not a recorded output under snippets/.",
@@ -144,24 +145,24 @@ def check_question(name: str, fieldset: Tag, root: Path) -> list[str]:
             source = snippet_code(snippet) if snippet.exists() else ""
             if not code or not all(block and block in source for block in code):
                 problem(
-                    f"the code shown is not from {snipcheck.rel(snippet)}, whose output "
+                    f"the code shown is not from {snippet_name}, whose output "
                     f"data-output names.",
-                    f'include that snippet (--8<-- "{snipcheck.rel(snippet)}") or point '
+                    f'include that snippet (--8<-- "{snippet_name}") or point '
                     "data-output at the output of the snippet shown.",
                 )
             for letter, option in zip(LETTERS, options):
                 shown = [c.get_text() for c in option.find_all("code")]
-                right = letter == key
-                if right and not any(matches_output(s, recorded_text, cfg) for s in shown):
+                marked = "correct" in (option.get("class") or [])
+                if letter == key and not any(matches_output(s, recorded_text, cfg) for s in shown):
                     problem(
                         f"the key marks {letter} ({option.get_text(strip=True)!r}), but "
                         f"{output_attr} recorded {snipcheck.normalise(recorded_text)!r}.",
                         "if the recorded output is right, make the right option show it as code "
                         "(or move '{ .correct }' to the option that does) and update the "
                         "explanation; if not, fix the snippet and refresh with "
-                        f"nox -s outputs -- {snipcheck.rel(snippet)}.",
+                        f"nox -s outputs -- {snippet_name}.",
                     )
-                if not right and any(matches_output(s, recorded_text, cfg) for s in shown):
+                if not marked and any(matches_output(s, recorded_text, cfg) for s in shown):
                     problem(
                         f"option {letter} ({option.get_text(strip=True)!r}) is not marked correct, "
                         f"but it is what {output_attr} recorded.",
