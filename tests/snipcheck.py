@@ -549,12 +549,56 @@ def check(result: Result) -> str | None:
     )
 
 
+RECORDED_WITH = "recorded-with.json"  # per snippet folder: output file -> versions that checked it
+
+
+def versions() -> dict[str, str]:
+    """What produced an output: shown beside it on the site, so readers know why theirs differ."""
+    import platform
+    from importlib import metadata
+
+    def version(*names: str) -> str:
+        for name in names:
+            try:
+                return metadata.version(name)
+            except metadata.PackageNotFoundError:
+                continue
+        return "not installed"
+
+    return {
+        "tensorflow": version("tensorflow", "tensorflow-cpu"),
+        "keras": version("keras"),
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+    }
+
+
+def note_versions(outputs: list[Path]) -> None:
+    """Record, beside each folder's outputs, the versions that last produced or checked them."""
+    import json
+
+    stamp = versions()
+    for folder in sorted({o.parent for o in outputs}):
+        path = folder / RECORDED_WITH
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        data.update({o.name: stamp for o in outputs if o.parent == folder})
+        text = json.dumps(dict(sorted(data.items())), indent=2) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
 def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache: Cache | None = None) -> int:
     """Re-run snippets; rewrite an output only when it differs beyond tolerance.
 
-    A snippet that fails keeps its recorded output untouched. Returns the exit code.
+    A snippet that fails keeps its recorded output untouched. Every output that was
+    written or confirmed gets the current versions in its folder's recorded-with.json.
+    Returns the exit code.
     """
     failed = 0
+    confirmed = []
     for snippet, result in sorted(run_checked(snippets, jobs, cache).items()):
         where = rel(snippet)
         if not result.ok:
@@ -567,11 +611,13 @@ def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache: Cache | None
             recorded.read_text(encoding="utf-8"), result.stdout, cfg["rtol"], cfg["atol"]
         ):
             echo(f"unchanged {rel(recorded)}")
-            continue
-        tmp = recorded.with_suffix(".out.tmp")
-        tmp.write_text(result.stdout, encoding="utf-8")
-        tmp.replace(recorded)
-        echo(f"updated   {rel(recorded)}")
+        else:
+            tmp = recorded.with_suffix(".out.tmp")
+            tmp.write_text(result.stdout, encoding="utf-8")
+            tmp.replace(recorded)
+            echo(f"updated   {rel(recorded)}")
+        confirmed.append(recorded)
+    note_versions(confirmed)
     if failed:
         echo(f"{failed} snippet(s) failed; their recorded outputs were not changed.")
     return 1 if failed else 0
