@@ -13,7 +13,8 @@ start = [w.copy() for w in model.get_weights()]
 
 def moved(model):
     """True if any weight differs from its starting value."""
-    return any(not np.array_equal(s, w) for s, w in zip(start, model.get_weights()))
+    now = model.get_weights()
+    return any(not np.array_equal(s, w) for s, w in zip(start, now))
 
 
 model.compile(optimizer="sgd", loss="mean_squared_error")
