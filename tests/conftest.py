@@ -26,6 +26,24 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
+def inherited_config(directory: Path, docs: Path) -> Path:
+    """A mkdocs.yml in ``directory`` that inherits the project's and builds ``docs``.
+
+    MkDocs resolves ``hooks:`` paths against the config file being built, so they are
+    repeated here as absolute paths.
+    """
+    import yaml
+
+    hooks = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader).get("hooks", [])
+    config = Path(directory) / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n"
+        + ("hooks:\n" + "".join(f"  - {ROOT / hook}\n" for hook in hooks) if hooks else ""),
+        encoding="utf-8",
+    )
+    return config
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("site")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROOT, mkdocs_build
+from tests.conftest import ROOT, inherited_config, mkdocs_build
 
 LESSON = "training-weights/index.md"
 
@@ -22,8 +22,7 @@ def broken_copy(tmp_path):
     """A copy of docs/ built with the project's own mkdocs.yml; returns (edit, build)."""
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs", docs)
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n", encoding="utf-8")
+    config = inherited_config(tmp_path, docs)
 
     def edit(page: str, old: str, new: str) -> None:
         path = docs / page

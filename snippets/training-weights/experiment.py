@@ -18,20 +18,20 @@ from sklearn.model_selection import train_test_split
 
 IN_NOTEBOOK = "ipykernel" in sys.modules
 if not IN_NOTEBOOK:
-    matplotlib.use("Agg")  # run as a plain script: draw the figures without a window
+    matplotlib.use("Agg")  # as a plain script: no windows
 import matplotlib.pyplot as plt
 
 SEED = 42
 HIDDEN_UNITS = 64
-SMALL_UNITS = 16  # the bonus experiment's smaller hidden layer
+SMALL_UNITS = 16  # for the bonus experiment
 EPOCHS = 20
 
-keras.utils.set_random_seed(SEED)  # same split, same starting weights, same results
+keras.utils.set_random_seed(SEED)  # same numbers on every run
 np.set_printoptions(precision=4, suppress=True)
 
 
 def show_markdown(text):
-    """Show text as formatted Markdown in a notebook; print it when run as a script."""
+    """Format text as Markdown in a notebook; print it otherwise."""
     if IN_NOTEBOOK:
         from IPython.display import Markdown, display
 
@@ -46,16 +46,18 @@ def show_markdown(text):
 # The images are scikit-learn's small handwritten digits. They ship inside scikit-learn,
 # so the notebook needs no download and runs the same with or without internet.
 #
-# Each image is a grid of 8 by 8 pixels. The network reads it as one row of 64 numbers,
-# scaled to lie between 0 and 1. The label is the digit the image shows, 0 to 9.
+# The network reads each image as one row of numbers, one per pixel, scaled to lie
+# between 0 and 1. The label is the digit the image shows.
 
 # %%
 pixels, labels = load_digits(return_X_y=True)
-x = pixels.reshape(len(pixels), -1).astype("float32") / pixels.max()
+x = pixels.reshape(len(pixels), -1) / pixels.max()
+x = x.astype("float32")
 side = int(np.sqrt(x.shape[1]))  # the images are square
 
 print(f"images: {len(x)}, each {side}x{side} pixels")
-print(f"pixel values: {pixels.min():.0f} to {pixels.max():.0f}, scaled to {x.min():.0f} to {x.max():.0f}")
+print(f"pixel values: {pixels.min():.0f} to {pixels.max():.0f}")
+print(f"scaled to: {x.min():.0f} to {x.max():.0f}")
 print(f"inputs per image: {x.shape[1]}")
 print(f"labels: {sorted(set(labels.tolist()))}")
 
@@ -77,7 +79,9 @@ x_rest, x_test, y_rest, y_test = train_test_split(
 x_train, x_val, y_train, y_val = train_test_split(
     x_rest, y_rest, test_size=0.2, stratify=y_rest, random_state=SEED
 )
-print(f"training: {len(x_train)}, validation: {len(x_val)}, test: {len(x_test)}")
+print(f"training images:   {len(x_train)}")
+print(f"validation images: {len(x_val)}")
+print(f"test images:       {len(x_test)}")
 
 # %% [markdown]
 # ## The model
@@ -110,8 +114,10 @@ def build_model(hidden_units):
 model = build_model(HIDDEN_UNITS)
 for number, layer in enumerate(model.layers, start=1):
     kernel, bias = layer.get_weights()
-    print(f"layer {number}: {kernel.shape[0]} inputs x {kernel.shape[1]} units = {kernel.size} weights, {bias.size} biases")
-print(f"numbers that training can change: {model.count_params()}")
+    inputs, units = kernel.shape
+    print(f"layer {number}: {inputs} inputs x {units} units = "
+          f"{kernel.size} weights, plus {bias.size} biases")
+print(f"numbers training can change: {model.count_params()}")
 
 # %% [markdown]
 # ## Before training
@@ -120,21 +126,25 @@ print(f"numbers that training can change: {model.count_params()}")
 # among ten digits is right about one time in ten.
 
 # %%
-loss_before, accuracy_before = model.evaluate(x_test, y_test, verbose=0)
+loss_before, accuracy_before = model.evaluate(
+    x_test, y_test, verbose=0
+)
 print(f"test loss before training:     {loss_before:.4f}")
 print(f"test accuracy before training: {accuracy_before:.4f}")
 
 # %% [markdown]
 # The first layer's weights form a table with one row per pixel and one column per
-# hidden unit. Here is a copy of it, and the weights from one pixel near the centre of
-# the image to the first five hidden units.
+# hidden unit. We keep a copy of it, and print the weights that connect one pixel near
+# the centre of the image to the first five hidden units.
 
 # %%
-PIXEL = (side // 2) * side + side // 2  # a pixel near the centre
 weights_before = model.layers[0].get_weights()[0].copy()
-print(f"first-layer weights: {weights_before.shape[0]} pixels x {weights_before.shape[1]} hidden units")
-print(f"pixel {PIXEL} sits at row {PIXEL // side}, column {PIXEL % side}")
-print(f"pixel {PIXEL} to units 0-4, before:", weights_before[PIXEL, :5])
+PIXEL = (side // 2) * side + side // 2  # near the centre
+row, column = divmod(PIXEL, side)
+
+print("first-layer weights (pixels, units):", weights_before.shape)
+print(f"pixel {PIXEL} is at row {row}, column {column}")
+print(f"pixel {PIXEL} to units 0-4:", weights_before[PIXEL, :5])
 
 # %% [markdown]
 # ## Training
@@ -155,7 +165,7 @@ history = model.fit(
 
 print("epoch  loss    accuracy  val_loss  val_accuracy")
 for epoch in range(EPOCHS):
-    h = {name: values[epoch] for name, values in history.history.items()}
+    h = {k: v[epoch] for k, v in history.history.items()}
     print(
         f"{epoch + 1:5d}  {h['loss']:.4f}  {h['accuracy']:.4f}    "
         f"{h['val_loss']:.4f}    {h['val_accuracy']:.4f}"
@@ -168,11 +178,11 @@ for epoch in range(EPOCHS):
 # %%
 epochs = np.arange(1, EPOCHS + 1)
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
-left.plot(epochs, history.history["loss"], label="training")
-left.plot(epochs, history.history["val_loss"], label="validation")
+for name, label in [("", "training"), ("val_", "validation")]:
+    left.plot(epochs, history.history[name + "loss"], label=label)
+    right.plot(epochs, history.history[name + "accuracy"],
+               label=label)
 left.set(title="Loss", xlabel="epoch")
-right.plot(epochs, history.history["accuracy"], label="training")
-right.plot(epochs, history.history["val_accuracy"], label="validation")
 right.set(title="Accuracy", xlabel="epoch", ylim=(0, 1))
 for ax in (left, right):
     ax.legend()
@@ -184,17 +194,25 @@ plt.show()
 # ## After training
 
 # %%
-loss_after, accuracy_after = model.evaluate(x_test, y_test, verbose=0)
+loss_after, accuracy_after = model.evaluate(
+    x_test, y_test, verbose=0
+)
 weights_after = model.layers[0].get_weights()[0]
 change = weights_after - weights_before
 
 print(f"test loss after training:     {loss_after:.4f}")
 print(f"test accuracy after training: {accuracy_after:.4f}")
-print(f"pixel {PIXEL} to units 0-4, before:", weights_before[PIXEL, :5])
-print(f"pixel {PIXEL} to units 0-4, after: ", weights_after[PIXEL, :5])
-print(f"mean size of a weight before: {np.abs(weights_before).mean():.4f}")
-print(f"mean size of a weight after:  {np.abs(weights_after).mean():.4f}")
-print(f"mean size of a change:        {np.abs(change).mean():.4f}")
+print(f"pixel {PIXEL} to units 0-4, before:",
+      weights_before[PIXEL, :5])
+print(f"pixel {PIXEL} to units 0-4, after: ",
+      weights_after[PIXEL, :5])
+
+size_before = np.abs(weights_before).mean()
+size_after = np.abs(weights_after).mean()
+size_change = np.abs(change).mean()
+print(f"average size of a weight before: {size_before:.4f}")
+print(f"average size of a weight after:  {size_after:.4f}")
+print(f"average size of a change:        {size_change:.4f}")
 
 # %% [markdown]
 # Did every weight move? Not quite. Training moves a weight only when its gradient is not
@@ -207,43 +225,56 @@ print(f"mean size of a change:        {np.abs(change).mean():.4f}")
 
 # %%
 blank = (x_train == 0).all(axis=0)
-moved = np.abs(change) > 0
-print("pixels blank in every training image (row, column):",
-      [(int(p // side), int(p % side)) for p in np.flatnonzero(blank)])
-print(f"weights from blank pixels that moved: {moved[blank].sum()} of {moved[blank].size}")
-print(f"weights from other pixels that moved: {moved[~blank].sum()} of {moved[~blank].size}")
-print(f"first-layer weights that moved: {moved.sum()} of {moved.size}")
+moved = change != 0
+print("pixels blank in every training image (row, column):")
+print([divmod(int(p), side) for p in np.flatnonzero(blank)])
+print("weights from blank pixels that moved:",
+      f"{moved[blank].sum()} of {moved[blank].size}")
+print("weights from other pixels that moved:",
+      f"{moved[~blank].sum()} of {moved[~blank].size}")
+print("all first-layer weights that moved:  ",
+      f"{moved.sum()} of {moved.size}")
 
 # %% [markdown]
 # The histogram compares all the first-layer weights before and after. They start spread
-# evenly over a narrow range (Keras's Glorot uniform start) and training spreads them out.
+# evenly over a narrow range (Keras's Glorot uniform start), and training spreads them out.
 
 # %%
+both = np.concatenate([weights_before.ravel(), weights_after.ravel()])
+bins = np.linspace(both.min(), both.max(), 50)
+
 fig, ax = plt.subplots(figsize=(7, 3.2))
-bins = np.linspace(min(weights_before.min(), weights_after.min()),
-                   max(weights_before.max(), weights_after.max()), 50)
-ax.hist(weights_before.ravel(), bins=bins, alpha=0.6, label="before training")
-ax.hist(weights_after.ravel(), bins=bins, alpha=0.6, label="after training")
-ax.set(title="First-layer weights", xlabel="weight value", ylabel="count")
+ax.hist(weights_before.ravel(), bins=bins, alpha=0.6,
+        label="before training")
+ax.hist(weights_after.ravel(), bins=bins, alpha=0.6,
+        label="after training")
+ax.set(title="First-layer weights", xlabel="weight value",
+       ylabel="count")
 ax.legend()
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Each hidden unit has one weight per pixel, so its weights can be drawn as an 8 by 8
-# picture. Before training the pictures are noise. After training they carry shapes: the
-# unit has learned which strokes to look for. Blank pixels keep their starting weights.
+# Each hidden unit has one weight per pixel, so its weights can be drawn as a picture the
+# size of an image. Red is a positive weight and blue a negative one; each row has its own
+# colour scale. The first two rows show eight hidden units before and after training, and
+# the last row shows the change. In that row the blank pixels have the pale middle colour:
+# their weights did not change.
 
 # %%
-fig, axes = plt.subplots(2, 8, figsize=(9, 2.6))
-for unit in range(8):
-    for row, (name, weights) in enumerate([("before", weights_before), ("after", weights_after)]):
-        ax = axes[row, unit]
-        ax.imshow(weights[:, unit].reshape(side, side), cmap="coolwarm")
+rows = [("before", weights_before), ("after", weights_after),
+        ("change", change)]
+fig, axes = plt.subplots(3, 8, figsize=(9, 3.6))
+for r, (name, weights) in enumerate(rows):
+    limit = np.abs(weights[:, :8]).max()
+    for unit in range(8):
+        ax = axes[r, unit]
+        ax.imshow(weights[:, unit].reshape(side, side),
+                  cmap="coolwarm", vmin=-limit, vmax=limit)
         ax.set_xticks([])
         ax.set_yticks([])
-        if unit == 0:
-            ax.set_ylabel(name)
+    axes[r, 0].set_ylabel(name)
+for unit in range(8):
     axes[0, unit].set_title(f"unit {unit}", fontsize=9)
 fig.tight_layout()
 plt.show()
@@ -256,20 +287,20 @@ plt.show()
 
 # %%
 predicted = model.predict(x_test, verbose=0).argmax(axis=1)
-test_images = x_test.reshape(-1, side, side)
 
 fig, axes = plt.subplots(2, 6, figsize=(9, 3.4))
 for i, ax in enumerate(axes.flat):
-    ax.imshow(test_images[i], cmap="gray_r")
+    ax.imshow(x_test[i].reshape(side, side), cmap="gray_r")
     right_guess = predicted[i] == y_test[i]
-    ax.set_title(f"guess {predicted[i]}\n(true {y_test[i]})", fontsize=9,
-                 color="black" if right_guess else "red")
+    ax.set_title(f"guess {predicted[i]}\n(true {y_test[i]})",
+                 color="black" if right_guess else "red",
+                 fontsize=9)
     ax.axis("off")
 fig.tight_layout()
 plt.show()
 
-wrong = np.flatnonzero(predicted != y_test)
-print(f"wrong guesses on the test images: {len(wrong)} of {len(y_test)}")
+wrong = (predicted != y_test).sum()
+print(f"wrong guesses on the test images: {wrong} of {len(y_test)}")
 
 # %% [markdown]
 # ## Bonus: a smaller hidden layer
@@ -289,22 +320,28 @@ small_history = small.fit(
     validation_data=(x_val, y_val),
     verbose=0,
 )
-small_loss, small_accuracy = small.evaluate(x_test, y_test, verbose=0)
+small_loss, small_accuracy = small.evaluate(
+    x_test, y_test, verbose=0
+)
 
-rows = [
+runs = [
     (HIDDEN_UNITS, model, history, accuracy_after),
     (SMALL_UNITS, small, small_history, small_accuracy),
 ]
-print("hidden units  weights  train accuracy  val accuracy  test accuracy")
-for units, m, h, test_accuracy in rows:
+print("hidden  weights  training  validation  test")
+print("units            accuracy  accuracy    accuracy")
+for units, m, h, test_accuracy in runs:
     print(
-        f"{units:12d}  {m.count_params():7d}  {h.history['accuracy'][-1]:14.4f}  "
-        f"{h.history['val_accuracy'][-1]:12.4f}  {test_accuracy:13.4f}"
+        f"{units:6d}  {m.count_params():7d}  "
+        f"{h.history['accuracy'][-1]:.4f}    "
+        f"{h.history['val_accuracy'][-1]:.4f}      "
+        f"{test_accuracy:.4f}"
     )
 
 fig, ax = plt.subplots(figsize=(7, 3.2))
-for units, m, h, _ in rows:
-    ax.plot(epochs, h.history["val_accuracy"], label=f"{units} hidden units")
+for units, m, h, _ in runs:
+    ax.plot(epochs, h.history["val_accuracy"],
+            label=f"{units} hidden units")
 ax.set(title="Validation accuracy", xlabel="epoch", ylim=(0, 1))
 ax.legend()
 ax.grid(alpha=0.3)
@@ -321,32 +358,48 @@ def percent(value):
     return f"{100 * value:.1f}%"
 
 
-unmoved = moved.size - moved.sum()
-why_unmoved = [
+def first_epoch(h, level=0.9):
+    """The first epoch whose validation accuracy reached level."""
+    reached = np.flatnonzero(np.array(h.history["val_accuracy"]) >= level)
+    return int(reached[0]) + 1 if len(reached) else None
+
+
+unmoved = [
     f"{count} {reason}"
     for count, reason in [
         ((~moved[blank]).sum(), "from pixels blank in every training image"),
-        ((~moved[~blank]).sum(), "from other pixels, into units that were off whenever the pixel was on"),
+        ((~moved[~blank]).sum(),
+         "from other pixels, into units that were off whenever the pixel was on"),
     ]
     if count
 ]
 if small_accuracy < accuracy_after:
-    verdict, compare = "learned less", "fewer than"
+    verdict, compare = "learned less", "less than"
 elif small_accuracy > accuracy_after:
     verdict, compare = "did better", "more than"
 else:
-    verdict, compare = "did as well", "as many as"
+    verdict, compare = "did as well", "the same as"
+speed = [first_epoch(history), first_epoch(small_history)]
+if None not in speed and speed[0] != speed[1]:
+    pace = (
+        f" It reached {percent(0.9)} validation accuracy at epoch {speed[1]}, "
+        f"where the bigger network needed {speed[0]}."
+    )
+else:
+    pace = ""
 
 show_markdown(
-    f"""- **Before training** the network got {percent(accuracy_before)} of the test images
-  right. That is close to guessing, because its weights were random.
-- **After {EPOCHS} epochs** it got {percent(accuracy_after)} right, and its test loss fell
-  from {loss_before:.3f} to {loss_after:.3f}.
-- **The weights moved.** A first-layer weight started {np.abs(weights_before).mean():.3f}
-  away from zero on average, and training moved it by {np.abs(change).mean():.3f} on average.
-- **Not every weight moved.** {unmoved} of the {moved.size} first-layer weights kept their
-  starting value: {"; ".join(why_unmoved) or "none"}. Their gradient was always zero.
-- **The smaller layer {verdict}.** With {SMALL_UNITS} hidden units ({small.count_params()}
-  weights instead of {model.count_params()}) the network got {percent(small_accuracy)} of the
-  test images right: {compare} the {percent(accuracy_after)} with {HIDDEN_UNITS}."""
+    f"""- **Before training** the network got {percent(accuracy_before)} of the
+  test images right. That is close to guessing, because its weights were random.
+- **After {EPOCHS} epochs** it got {percent(accuracy_after)} right, and its
+  test loss fell from {loss_before:.3f} to {loss_after:.3f}.
+- **The weights moved.** A first-layer weight started {size_before:.3f} away
+  from zero on average, and training moved it by {size_change:.3f} on average.
+- **Not every weight moved.** {(~moved).sum()} of the {moved.size} first-layer
+  weights kept their starting value: {"; ".join(unmoved) or "none"}. Their
+  gradient was always zero.
+- **The smaller layer {verdict}.** With {SMALL_UNITS} hidden units
+  ({small.count_params()} weights instead of {model.count_params()}) the network
+  got {percent(small_accuracy)} of the test images right: {compare} the
+  {percent(accuracy_after)} with {HIDDEN_UNITS}.{pace}"""
 )

@@ -1,0 +1,171 @@
+"""Notebook pages: generated from the current source, showing its recorded output and figures.
+
+The source of a notebook page is a jupytext script under snippets/; test_snippets.py runs it
+and compares its stdout with its .out file. These checks tie the notebook in docs/ to both:
+same source (by hash), same text output (same tolerance and masking as snippets), figures
+present, no error output. They also prove the two guards: a raising cell fails generation
+naming the cell, and a stored error output fails the site build naming the cell.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from tests import notebooks, snipcheck
+from tests.conftest import ROOT, inherited_config, mkdocs_build
+
+PAIRS = sorted(notebooks.NOTEBOOKS.items())
+IDS = [snipcheck.rel(notebook) for _, notebook in PAIRS]
+MIN_FIGURES = 3
+
+
+def refresh_hint(source) -> str:
+    return notebooks.HINT.format(path=snipcheck.rel(source))
+
+
+@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
+def test_notebook_was_generated_from_the_current_source(source, notebook):
+    assert notebook.exists(), f"{snipcheck.rel(notebook)} is missing. Generate it: run {refresh_hint(source)}"
+    assert notebooks.stored_hash(notebook) == notebooks.source_hash(source), (
+        f"{snipcheck.rel(notebook)} was not generated from the current "
+        f"{snipcheck.rel(source)} (the source changed since). Run {refresh_hint(source)}"
+    )
+
+
+@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
+def test_notebook_text_matches_the_recorded_output(source, notebook):
+    recorded = snipcheck.output_path(source)
+    cfg = snipcheck.settings(source)
+    expected, shown = recorded.read_text(encoding="utf-8"), notebooks.text_output(notebook)
+    assert snipcheck.same_output(expected, shown, cfg["rtol"], cfg["atol"]), (
+        f"{snipcheck.rel(notebook)} shows text that differs from {snipcheck.rel(recorded)} "
+        f"(numbers compared with rtol={cfg['rtol']:g}, atol={cfg['atol']:g}):\n"
+        f"{snipcheck.diff(expected, shown, snipcheck.rel(recorded))}\nRun {refresh_hint(source)}"
+    )
+
+
+@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
+def test_notebook_has_figures(source, notebook):
+    figures = notebooks.outputs_of_type(notebook, "image/png")
+    assert len(figures) >= MIN_FIGURES, (
+        f"{snipcheck.rel(notebook)} holds {len(figures)} figure(s); expected at least "
+        f"{MIN_FIGURES}. Does every plotting cell end with plt.show()? Run {refresh_hint(source)}"
+    )
+
+
+@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
+def test_notebook_has_no_error_or_stderr_output(source, notebook):
+    bad = notebooks.outputs_of_type(notebook, "error") + [
+        (cell, output)
+        for cell, output in notebooks.outputs_of_type(notebook, "stream")
+        if output["name"] == "stderr"
+    ]
+    assert not bad, "\n".join(
+        f"{snipcheck.rel(notebook)}: code cell {cell} has a stored "
+        f"{output.get('ename') or output['output_type']} output. Run {refresh_hint(source)}"
+        for cell, output in bad
+    )
+
+
+# --------------------------------------------------------------------------- the built page
+
+
+def test_notebook_page_is_built_with_its_links(built_site):
+    """The page exists, shows the figures, offers the notebook for download and in Colab."""
+    import yaml
+
+    page = built_site / "training-weights" / "experiment" / "index.html"
+    assert page.exists(), "the notebook page was not built"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert len(soup.select('img[src^="data:image/png"]')) >= MIN_FIGURES
+    assert (page.parent / "experiment.ipynb").exists(), "the downloadable notebook was not copied"
+    assert soup.select_one('a[href="experiment.ipynb"][download]'), "no download link"
+    extra = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["extra"]
+    owner_repo = extra["repository"].removeprefix("https://github.com/").rstrip("/")
+    colab = (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{extra['branch']}"
+        "/docs/training-weights/experiment.ipynb"
+    )
+    assert soup.select_one(f'a[href="{colab}"]'), f"no Open in Colab link to {colab}"
+    text = soup.get_text()
+    assert "def first_epoch" not in text, "the cell tagged hide-input shows its code"
+    assert "Before training the network got" in text, "the run's summary is missing"
+
+
+# --------------------------------------------------------------------------- the guards
+
+RAISING_SOURCE = """\
+# %% [markdown]
+# # A notebook whose second code cell raises
+
+# %%
+print("first cell runs")
+
+# %%
+numbers = [1, 2, 3]
+print(numbers[10])
+"""
+
+
+def test_raising_cell_fails_generation_naming_the_cell_and_keeps_the_old_notebook(tmp_path):
+    source = tmp_path / "broken.py"
+    source.write_text(RAISING_SOURCE, encoding="utf-8")
+    notebook = tmp_path / "broken.ipynb"
+    old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("the old notebook")])
+    nbformat.write(old, str(notebook))
+    before = notebook.read_bytes()
+
+    with pytest.raises(notebooks.NotebookError) as failure:
+        notebooks.generate(source, notebook)
+    message = str(failure.value)
+    assert "code cell 2" in message and "line 7" in message, message
+    assert "numbers = [1, 2, 3]" in message and "IndexError" in message, message
+    assert notebook.read_bytes() == before, "the old notebook was changed"
+    assert {p.name for p in tmp_path.iterdir()} == {"broken.py", "broken.ipynb"}, (
+        "a temporary file was left behind"
+    )
+
+
+def test_clean_source_generates_a_notebook_with_hash_and_outputs(tmp_path):
+    """The same function writes a good notebook (so the test above fails for the right reason)."""
+    source = tmp_path / "fine.py"
+    source.write_text(RAISING_SOURCE.replace("numbers[10]", "numbers[1]"), encoding="utf-8")
+    notebook = tmp_path / "fine.ipynb"
+    assert notebooks.generate(source, notebook) == "updated"
+    assert notebooks.stored_hash(notebook) == notebooks.source_hash(source)
+    assert notebooks.text_output(notebook) == "first cell runs\n2\n"
+
+
+@pytest.fixture
+def docs_copy(tmp_path):
+    """docs/ copied and built with the project's mkdocs.yml; returns (docs, build)."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    config = inherited_config(tmp_path, docs)
+    return docs, lambda: mkdocs_build(config, tmp_path / "site")
+
+
+def test_stored_error_output_fails_the_build_naming_the_cell(docs_copy):
+    docs, build = docs_copy
+    path = docs / "training-weights" / "experiment.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+    code[2]["outputs"].append(
+        {"output_type": "error", "ename": "ValueError", "evalue": "broken on purpose", "traceback": []}
+    )
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    done = build()
+    assert done.returncode != 0, "the build passed with an error output in the notebook"
+    assert "docs/training-weights/experiment.ipynb: code cell 3" in done.stderr, done.stderr[-2000:]
+    assert "ValueError: broken on purpose" in done.stderr
+
+
+def test_the_unbroken_docs_copy_builds(docs_copy):
+    _, build = docs_copy
+    done = build()
+    assert done.returncode == 0, done.stderr[-2000:]
