@@ -1,0 +1,106 @@
+"""MkDocs hook: every recorded output on the site says which TensorFlow and platform made it.
+
+``nox -s outputs`` (``tests/snipcheck.py refresh``) writes ``snippets/<topic>/recorded-with.json``
+beside the outputs: for each output file, the TensorFlow, Keras and Python versions and the
+platform of the run that recorded or confirmed it. For every output block on a page, a fence
+whose only line is an inclusion of ``snippets/<topic>/<name>.out``, this hook adds that
+version line to the block's title::
+
+    ```text title="Output"              ->  ```text title="Output · TensorFlow 2.21.0 · Linux x86_64"
+
+so a reader with another version knows why their numbers may differ. An output block whose
+file is missing, or has no entry in its folder's recorded-with.json, fails the build with the
+page, the output file and the command that fixes it.
+
+Only the standard library and MkDocs are used: the docs build never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from mkdocs.exceptions import PluginError
+
+RECORDED_WITH = "recorded-with.json"  # the name tests/snipcheck.py writes
+SEPARATOR = " · "
+
+# A fence (any indent, ``` or ~~~) whose only line includes a recorded output.
+OUTPUT_BLOCK = re.compile(
+    r'^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n'
+    r'(?P=indent)-+8<-+[ \t]+"(?P<path>snippets/[^"\n]+\.out)"[ \t]*\n'
+    r"(?P=indent)(?P=fence)[ \t]*$",
+    re.MULTILINE,
+)
+TITLE = re.compile(r'\btitle="(?P<title>[^"]*)"')
+
+
+def version_line(entry: dict) -> str:
+    """'TensorFlow 2.21.0 · Linux x86_64' from one recorded-with.json entry."""
+    tensorflow = entry.get("tensorflow", "not installed")
+    made_by = f"TensorFlow {tensorflow}" if tensorflow != "not installed" else f"Python {entry.get('python', '?')}"
+    return SEPARATOR.join(part for part in (made_by, entry.get("platform", "")) if part)
+
+
+def base_paths(config) -> list[Path]:
+    """Where pymdownx.snippets looks for included files (relative to the working directory)."""
+    options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
+    bases = options.get("base_path", ["."])
+    return [Path(b) for b in ([bases] if isinstance(bases, str) else bases)]
+
+
+def find(path: str, config) -> Path | None:
+    for base in base_paths(config):
+        candidate = base / path
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def entry_for(output: Path) -> dict | None:
+    try:
+        data = json.loads((output.parent / RECORDED_WITH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    entry = data.get(output.name)
+    return entry if isinstance(entry, dict) else None
+
+
+def retitle(info: str, line: str) -> str:
+    """The fence's info string with the version line added to its title."""
+    if TITLE.search(info):
+        return TITLE.sub(lambda m: f'title="{m["title"]}{SEPARATOR}{line}"', info, count=1)
+    return f'{info.rstrip()} title="Output{SEPARATOR}{line}"'
+
+
+def on_page_markdown(markdown, page, config, files):
+    page_name = PurePosixPath(
+        os.path.relpath(config["docs_dir"], os.path.dirname(config["config_file_path"]) or ".")
+    ).joinpath(page.file.src_uri).as_posix()
+    problems: list[str] = []
+
+    def add_version(match: re.Match) -> str:
+        path = match["path"]
+        snippet = path[: -len(".out")] + ".py"
+        fix = f"Record it with: nox -s outputs -- {snippet}"
+        output = find(path, config)
+        if output is None:
+            problems.append(f"{page_name} shows {path}, which does not exist. {fix}")
+            return match.group(0)
+        entry = entry_for(output)
+        if entry is None:
+            folder = PurePosixPath(path).parent
+            problems.append(
+                f"{page_name} shows {path}, but {folder}/{RECORDED_WITH} has no entry for "
+                f"{output.name}, so the page cannot say which TensorFlow recorded it. {fix}"
+            )
+            return match.group(0)
+        head = f'{match["indent"]}{match["fence"]}{retitle(match["info"], version_line(entry))}'
+        return head + match.group(0)[match.end("info") - match.start(0):]
+
+    markdown = OUTPUT_BLOCK.sub(add_version, markdown)
+    if problems:
+        raise PluginError("\n".join(problems))
+    return markdown
