@@ -1,5 +1,6 @@
 """Sessions: docs (strict build), serve (live preview), tests (every check),
-outputs (refresh recorded outputs), bench (speed and size figures).
+outputs (refresh recorded outputs), new (scaffold a topic or a snippet), bench (speed and
+size figures).
 
 Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there.
 """
@@ -51,6 +52,26 @@ def outputs(session: nox.Session) -> None:
     install(session, "snippets")
     session.run("python", "-m", "tests.snipcheck", "refresh", *session.posargs, env=ENV)
     session.run("python", "-m", "tests.notebooks", *session.posargs, env=ENV)
+
+
+@nox.session
+def new(session: nox.Session) -> None:
+    """Scaffold a topic or a snippet that passes the checks at once (see CONTRIBUTING.md).
+
+    nox -s new -- my-topic                 # docs/my-topic/index.md, snippets/my-topic/first.py
+    nox -s new -- my-topic/my_example      # snippets/my-topic/my_example.py
+
+    Then `outputs` runs next and records the new snippet's output by running it.
+    """
+    args = session.posargs
+    targets = [a for i, a in enumerate(args) if not a.startswith("-") and args[i - 1 : i] != ["--title"]]
+    if len(targets) != 1:
+        session.error('Name what to create: nox -s new -- my-topic [--title "Page title"], '
+                      "or nox -s new -- my-topic/my_example")
+    install(session, "docs")  # PyYAML, to check the nav edit
+    session.run("python", "-m", "tests.scaffold", "--no-record", *args, env=ENV)
+    topic, _, name = targets[0].strip("/").partition("/")
+    session.notify("outputs", [f"snippets/{topic}/{name or 'first'}.py"])
 
 
 @nox.session
