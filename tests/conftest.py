@@ -29,16 +29,19 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
 def inherited_config(directory: Path, docs: Path) -> Path:
     """A mkdocs.yml in ``directory`` that inherits the project's and builds ``docs``.
 
-    MkDocs resolves ``hooks:`` paths against the config file being built, so they are
-    repeated here as absolute paths.
+    MkDocs resolves ``hooks:`` paths and the theme's ``custom_dir`` against the config file
+    being built, so they are repeated here as absolute paths.
     """
     import yaml
 
-    hooks = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader).get("hooks", [])
+    project = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    hooks = project.get("hooks", [])
+    custom_dir = project.get("theme", {}).get("custom_dir")
     config = Path(directory) / "mkdocs.yml"
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n"
-        + ("hooks:\n" + "".join(f"  - {ROOT / hook}\n" for hook in hooks) if hooks else ""),
+        + ("hooks:\n" + "".join(f"  - {ROOT / hook}\n" for hook in hooks) if hooks else "")
+        + (f"theme:\n  custom_dir: {ROOT / custom_dir}\n" if custom_dir else ""),
         encoding="utf-8",
     )
     return config
@@ -60,6 +63,10 @@ def pytest_addoption(parser):
 
 _results: dict = {}
 
+# Extra sections for the end of the test report: {title: [lines]}, filled by tests
+# (tests/test_quality.py writes page weights and the links it could not test offline).
+REPORT: dict[str, list[str]] = {}
+
 
 @pytest.fixture(scope="session")
 def snippet_results(request) -> dict:
@@ -71,6 +78,10 @@ def snippet_results(request) -> dict:
 
 
 def pytest_terminal_summary(terminalreporter):
+    for title, lines in REPORT.items():
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
     if not _results:
         return
     terminalreporter.section("snippets")
@@ -95,6 +106,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Another host's name never resolves: a request to it fails at once (and is still
+    # reported by the tests) instead of reaching the network.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 
