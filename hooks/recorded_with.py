@@ -12,6 +12,10 @@ so a reader with another version knows why their numbers may differ. An output b
 file is missing, or has no entry in its folder's recorded-with.json, fails the build with the
 page, the output file and the command that fixes it.
 
+It also checks every code inclusion (``--8<-- "snippets/<topic>/<name>.py"`` or
+``"....py:section"``) before pymdownx.snippets reads it, so a wrong path or section name fails
+the build with the page, what is missing and how to fix it, instead of a traceback.
+
 Only the standard library and MkDocs are used: the docs build never imports TensorFlow.
 """
 
@@ -35,6 +39,11 @@ OUTPUT_BLOCK = re.compile(
     re.MULTILINE,
 )
 TITLE = re.compile(r'\btitle="(?P<title>[^"]*)"')
+# Any inclusion of a snippet (an escaped ";--8<--" line is text, not an inclusion).
+CODE_INCLUDE = re.compile(
+    r'^[ \t]*-+8<-+[ \t]+"(?P<path>snippets/[^":\n]+\.py)(?::(?P<section>[^"\n]+))?"[ \t]*$', re.MULTILINE
+)
+SECTION = re.compile(r"-+8<-+[ \t]+\[[ \t]*start[ \t]*:[ \t]*(?P<name>[\w-]+)[ \t]*\]")
 
 
 def version_line(entry: dict) -> str:
@@ -100,6 +109,26 @@ def on_page_markdown(markdown, page, config, files):
         head = f'{match["indent"]}{match["fence"]}{retitle(match["info"], version_line(entry))}'
         return head + match.group(0)[match.end("info") - match.start(0):]
 
+    for match in CODE_INCLUDE.finditer(markdown):
+        path, section = match["path"], match["section"]
+        snippet = find(path, config)
+        folder = PurePosixPath(path).parent
+        if snippet is None:
+            topic = folder.name
+            name = PurePosixPath(path).stem
+            problems.append(
+                f"{page_name} includes {path}, which does not exist. Fix the path, or create "
+                f"the snippet with: nox -s new -- {topic}/{name}"
+            )
+        elif section:
+            sections = SECTION.findall(snippet.read_text(encoding="utf-8"))
+            if section not in sections:
+                problems.append(
+                    f"{page_name} includes the section '{section}' of {path}, which has no such "
+                    f"section (it has: {', '.join(sections) or 'none'}). Fix the name, or mark the "
+                    f"lines in the snippet with '# --8<-- [start:{section}]' and "
+                    f"'# --8<-- [end:{section}]'."
+                )
     markdown = OUTPUT_BLOCK.sub(add_version, markdown)
     if problems:
         raise PluginError("\n".join(problems))

@@ -1,0 +1,433 @@
+"""The contributor's side: the guide, the version line on outputs, the workflows, the messages.
+
+* CONTRIBUTING.md is the guide's single source; the site's Contribute page shows it with its
+  example lines literal, and every command, file and test it names exists.
+* Every output block on the site names the TensorFlow and platform that recorded it, from
+  snippets/<topic>/recorded-with.json, which has an entry for every output and no other.
+  The docs build never imports TensorFlow.
+* The workflow files pass two linters from PyPI (check-jsonschema with GitHub's workflow
+  schema, zizmor for unsafe patterns); a broken workflow fails them. CI runs the README's test
+  command read-only; the deploy job builds with exactly `nox -s docs`.
+* Each mistake a contributor can make gives a message naming the file and the fix. The ones
+  not already proved in test_harness, test_build, test_quiz and test_pages are proved here,
+  by calling the project's own checks on a broken copy in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from importlib import metadata
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from tests import snipcheck, test_pages, test_snippets
+from tests.conftest import ROOT
+
+GUIDE = ROOT / "CONTRIBUTING.md"
+GUIDE_PAGE = ROOT / "docs" / "contributing.md"
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load_hook(name: str):
+    """A hook module from hooks/, imported the way MkDocs imports it (by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"hooks_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+recorded_with = load_hook("recorded_with")
+
+
+# --------------------------------------------------------------------------- the guide
+
+
+def test_the_site_page_includes_the_guide_and_the_nav_lists_it_after_the_topics():
+    assert '--8<-- "CONTRIBUTING.md"' in GUIDE_PAGE.read_text(encoding="utf-8")
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["nav"]
+    titles = [next(iter(item)) for item in nav]
+    assert titles[-1] == "Contribute" and nav[-1]["Contribute"] == "contributing.md", titles
+
+
+def test_the_guide_types_no_python():
+    problems = [
+        f"CONTRIBUTING.md:{lineno}: a ```{language} block; the guide shows commands, Markdown and "
+        f"YAML only ({', '.join(sorted(test_pages.FREE))}). Point to a snippet under snippets/ instead."
+        for lineno, language, _ in test_pages.blocks(GUIDE)
+        if language not in test_pages.FREE
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_site_shows_the_guides_examples_literally(built_site):
+    html = (built_site / "contributing" / "index.html").read_text(encoding="utf-8")
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    text = article.get_text()
+    assert '--8<-- "snippets/my-topic/one_step.py"' in text
+    assert '--8<-- "snippets/my-topic/one_step.py:compile"' in text
+    assert "# --8<-- [start:compile]" in text and "# --8<-- [end:compile]" in text
+    assert ";--8<--" not in text, "an escape character leaked into the Contribute page"
+    assert article.find("h1").get_text(strip=True).startswith("Contribute")
+
+
+def test_every_command_file_and_test_the_guide_names_exists():
+    guide = GUIDE.read_text(encoding="utf-8")
+    sessions = set(re.findall(r"^def (\w+)\(session", (ROOT / "noxfile.py").read_text(encoding="utf-8"), re.M))
+    named = set(re.findall(r"nox -s (\w+)", guide))
+    assert named <= sessions, f"CONTRIBUTING.md names nox sessions that do not exist: {named - sessions}"
+    for path in set(re.findall(r"`((?:tests|hooks|docs|snippets|\.github)/[\w./-]+\.(?:py|md|yml))`", guide)):
+        if "my-topic" in path:  # the guide's example topic
+            continue
+        assert (ROOT / path).exists(), f"CONTRIBUTING.md names {path}, which does not exist"
+    for file, test in set(re.findall(r"(test_\w+\.py)::(test_\w+)", guide)):
+        source = (ROOT / "tests" / file).read_text(encoding="utf-8")
+        assert re.search(rf"^def {test}\(", source, re.M), f"CONTRIBUTING.md names {file}::{test}, which does not exist"
+
+
+# --------------------------------------------------------------------------- version line
+
+
+def installed_tensorflow() -> str:
+    for name in ("tensorflow", "tensorflow-cpu"):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    pytest.fail("TensorFlow is not installed in the test environment", pytrace=False)
+
+
+def recorded_with_problems(snippets: Path) -> list[str]:
+    """Every output without an entry in its folder's recorded-with.json, and every entry without
+    an output; each message names the file and the fix."""
+    problems = []
+    folders = sorted({p.parent for p in snippets.rglob("*.out")} | {p.parent for p in snippets.rglob(snipcheck.RECORDED_WITH)})
+    for folder in folders:
+        where = snipcheck.rel(folder / snipcheck.RECORDED_WITH)
+        try:
+            entries = json.loads((folder / snipcheck.RECORDED_WITH).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}
+        for output in sorted(folder.glob("*.out")):
+            if output.name not in entries:
+                problems.append(
+                    f"{snipcheck.rel(output)} has no entry in {where}, so its page cannot say which "
+                    f"TensorFlow recorded it. Record it with: nox -s outputs -- {snipcheck.rel(output.with_suffix('.py'))}"
+                )
+        for name in sorted(entries):
+            if not (folder / name).exists():
+                problems.append(
+                    f"{where} has an entry for {name}, but {snipcheck.rel(folder / name)} does not exist. "
+                    f'Delete the entry "{name}" from {where}.'
+                )
+    return problems
+
+
+def test_every_output_has_an_entry_and_every_entry_an_output():
+    problems = recorded_with_problems(snipcheck.SNIPPETS)
+    assert not problems, "\n".join(problems)
+
+
+def test_entry_for_a_missing_output_is_reported(tmp_path):
+    folder = tmp_path / "my-topic"
+    folder.mkdir()
+    (folder / "kept.py").write_text("print(1)\n", encoding="utf-8")
+    (folder / "kept.out").write_text("1\n", encoding="utf-8")
+    (folder / "new.out").write_text("2\n", encoding="utf-8")
+    stamp = snipcheck.versions()
+    (folder / snipcheck.RECORDED_WITH).write_text(json.dumps({"kept.out": stamp, "gone.out": stamp}), encoding="utf-8")
+    problems = recorded_with_problems(tmp_path)
+    assert len(problems) == 2, problems
+    assert "has an entry for gone.out" in problems[1] and str(folder / "gone.out") in problems[1]
+    assert 'Delete the entry "gone.out" from' in problems[1]
+    assert "new.out has no entry in" in problems[0] and "nox -s outputs --" in problems[0]
+
+
+def output_titles(html: Path) -> list[str]:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    return [t.get_text() for t in soup.select("article .filename")]
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in test_pages.PAGES if test_pages.included_outputs(p)], ids=lambda p: snipcheck.rel(p)
+)
+def test_output_blocks_name_the_installed_tensorflow_and_platform(page, built_site):
+    html = built_site / page.relative_to(snipcheck.DOCS).with_suffix("") / "index.html"
+    if page.name == "index.md":
+        html = built_site / page.relative_to(snipcheck.DOCS).parent / "index.html"
+    titles = output_titles(html)
+    tensorflow = installed_tensorflow()
+    for output in test_pages.included_outputs(page):
+        entry = json.loads((output.parent / snipcheck.RECORDED_WITH).read_text(encoding="utf-8"))[output.name]
+        assert entry["tensorflow"] == tensorflow, (
+            f"{snipcheck.rel(output)} was recorded with TensorFlow {entry['tensorflow']}, but "
+            f"{tensorflow} is installed. Refresh it: nox -s outputs -- {snipcheck.rel(output.with_suffix('.py'))}"
+        )
+        line = f"Output · TensorFlow {tensorflow} · {entry['platform']}"
+        assert line in titles, f"{snipcheck.rel(html)} shows no title {line!r} for {snipcheck.rel(output)}: {titles}"
+
+
+def hook_config(base: Path) -> dict:
+    return {
+        "docs_dir": str(base / "docs"),
+        "config_file_path": str(base / "mkdocs.yml"),
+        "mdx_configs": {"pymdownx.snippets": {"base_path": [str(base)]}},
+    }
+
+
+@pytest.fixture
+def topic(tmp_path):
+    """A tiny repository: one page and one recorded snippet, with its recorded-with.json."""
+    folder = tmp_path / "snippets" / "my-topic"
+    folder.mkdir(parents=True)
+    (folder / "first.py").write_text("# --8<-- [start:model]\nprint(1)\n# --8<-- [end:model]\n", encoding="utf-8")
+    (folder / "first.out").write_text("1\n", encoding="utf-8")
+    (folder / snipcheck.RECORDED_WITH).write_text(
+        json.dumps({"first.out": {"tensorflow": "2.21.0", "platform": "Linux x86_64"}}), encoding="utf-8"
+    )
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="my-topic/index.md"))
+
+    def render(markdown: str) -> str:
+        return recorded_with.on_page_markdown(textwrap.dedent(markdown), page, hook_config(tmp_path), None)
+
+    return folder, render
+
+
+def test_the_hook_adds_the_version_line_to_titled_indented_and_untitled_blocks(topic):
+    _, render = topic
+    shown = render('''\
+        ```text title="Output"
+        --8<-- "snippets/my-topic/first.out"
+        ```
+
+        === "Tab"
+
+            ```text
+            --8<-- "snippets/my-topic/first.out"
+            ```
+        ''')
+    assert '```text title="Output · TensorFlow 2.21.0 · Linux x86_64"\n--8<--' in shown
+    assert '    ```text title="Output · TensorFlow 2.21.0 · Linux x86_64"\n    --8<--' in shown
+
+
+def test_output_block_without_a_recording_fails_the_build(topic):
+    from mkdocs.exceptions import PluginError
+
+    folder, render = topic
+    with pytest.raises(PluginError) as missing:
+        render('```text title="Output"\n--8<-- "snippets/my-topic/frist.out"\n```\n')
+    assert str(missing.value) == (
+        "docs/my-topic/index.md shows snippets/my-topic/frist.out, which does not exist. "
+        "Record it with: nox -s outputs -- snippets/my-topic/frist.py"
+    )
+    (folder / snipcheck.RECORDED_WITH).write_text("{}", encoding="utf-8")
+    with pytest.raises(PluginError) as no_entry:
+        render('```text title="Output"\n--8<-- "snippets/my-topic/first.out"\n```\n')
+    assert str(no_entry.value) == (
+        "docs/my-topic/index.md shows snippets/my-topic/first.out, but "
+        "snippets/my-topic/recorded-with.json has no entry for first.out, so the page cannot say "
+        "which TensorFlow recorded it. Record it with: nox -s outputs -- snippets/my-topic/first.py"
+    )
+
+
+def test_missing_include_names_the_page_and_the_fix(topic):
+    from mkdocs.exceptions import PluginError
+
+    _, render = topic
+    with pytest.raises(PluginError) as wrong_file:
+        render('```python\n--8<-- "snippets/my-topic/frist.py"\n```\n')
+    assert str(wrong_file.value) == (
+        "docs/my-topic/index.md includes snippets/my-topic/frist.py, which does not exist. "
+        "Fix the path, or create the snippet with: nox -s new -- my-topic/frist"
+    )
+    with pytest.raises(PluginError) as wrong_section:
+        render('```python\n--8<-- "snippets/my-topic/first.py:modle"\n```\n')
+    message = str(wrong_section.value)
+    assert message.startswith("docs/my-topic/index.md includes the section 'modle' of "
+                              "snippets/my-topic/first.py, which has no such section (it has: model).")
+    assert "# --8<-- [start:modle]" in message
+    assert render('```python\n--8<-- "snippets/my-topic/first.py:model"\n```\n')  # the right name builds
+
+
+def test_the_docs_build_never_imports_tensorflow(tmp_path):
+    """The build runs with TensorFlow and Keras made unimportable; any import attempt fails it."""
+    script = textwrap.dedent(f"""\
+        import sys
+        class Refuse:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("tensorflow", "keras"):
+                    raise ImportError("the docs build imported " + name)
+        sys.meta_path.insert(0, Refuse())
+        from mkdocs.__main__ import cli
+        cli(["build", "--strict", "-d", {str(tmp_path / "site")!r}])
+        """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "site" / "training-weights" / "index.html").exists()
+
+
+# --------------------------------------------------------------------------- workflows
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is missing: it is pinned in pyproject.toml's tests group; run nox -s tests.",
+                    pytrace=False)
+    return found
+
+
+def lint(github: Path) -> list[str]:
+    """Failures of both linters on the workflows under ``github``: one string per failing tool."""
+    files = sorted(str(p) for p in (github / "workflows").glob("*.yml"))
+    runs = {
+        "check-jsonschema": [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                             "--color", "never", *files],
+        "zizmor": [tool("zizmor"), "--offline", "--color", "never", "--config",
+                   str(github / "zizmor.yml"), str(github / "workflows")],
+    }
+    failures = []
+    for name, command in runs.items():
+        done = subprocess.run(command, capture_output=True, text=True, cwd=github.parent)
+        if done.returncode:
+            failures.append(f"{name} (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return failures
+
+
+def test_workflows_pass_the_linters():
+    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == ["ci.yml", "deploy.yml"]
+    failures = lint(ROOT / ".github")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("    runs-on: ubuntu-24.04\n    timeout-minutes: 60", "    run-on: ubuntu-24.04\n    timeout-minutes: 60",
+         ["check-jsonschema", "ci.yml", "'runs-on' is a required property"]),
+        ("      - run: bash .ci/run", '      - run: echo "${{ github.event.pull_request.title }}"',
+         ["zizmor", "template-injection", "ci.yml"]),
+        ("      - uses: actions/checkout@v4\n", "      - uses: someone/checkout@v4\n",
+         ["zizmor", "unpinned-uses", "ci.yml"]),
+    ],
+    ids=["typo", "injection", "unpinned"],
+)
+def test_a_broken_workflow_fails_the_linters(tmp_path, old, new, expected):
+    github = tmp_path / ".github"
+    shutil.copytree(ROOT / ".github", github)
+    ci = github / "workflows" / "ci.yml"
+    text = ci.read_text(encoding="utf-8")
+    assert old in text
+    ci.write_text(text.replace(old, new, 1), encoding="utf-8")
+    report = "\n".join(lint(github))
+    for fragment in expected:
+        assert fragment in report, f"{fragment!r} missing from:\n{report}"
+
+
+def workflow(name: str) -> dict:
+    return yaml.load((WORKFLOWS / name).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
+    ci = workflow("ci.yml")
+    assert set(ci["on"]) == {"pull_request", "push"}
+    assert ci["permissions"] == {"contents": "read"}
+    assert "secrets." not in (WORKFLOWS / "ci.yml").read_text(encoding="utf-8")
+    (job,) = ci["jobs"].values()
+    assert "permissions" not in job
+    assert job["env"]["SNIPCHECK_CACHE"] == "1"
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs == ["bash .ci/run"]
+    assert "nox -s tests" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "nox -s tests" in (ROOT / "README.md").read_text(encoding="utf-8")
+    (cache,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    assert set(cache["with"]["path"].split()) == {".nox", ".cache/snipcheck"}
+    assert "hashFiles('pyproject.toml')" in cache["with"]["key"] and "runner.os" in cache["with"]["key"]
+
+
+def test_deploy_builds_exactly_what_nox_docs_builds():
+    deploy = workflow("deploy.yml")
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    assert deploy["permissions"] == {"contents": "read"}
+    build, publish = deploy["jobs"]["build"], deploy["jobs"]["deploy"]
+    runs = [step["run"] for step in build["steps"] if "run" in step]
+    assert "nox -s docs" in runs and not any("mkdocs" in run for run in runs)
+    assert "permissions" not in build
+    (upload,) = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    site_dir = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader).get("site_dir", "site")
+    assert upload["with"]["path"].rstrip("/") == site_dir
+    assert publish["permissions"] == {"pages": "write", "id-token": "write"}
+    assert publish["needs"] == "build"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in publish["steps"])
+
+
+# --------------------------------------------------------------------------- contributor errors
+
+
+def test_orphan_output_names_the_file_and_the_fix(tmp_path, monkeypatch):
+    folder = tmp_path / "my-topic"
+    folder.mkdir()
+    (folder / "renamed.out").write_text("1\n", encoding="utf-8")
+    monkeypatch.setattr(test_pages, "SNIPPETS", tmp_path)
+    with pytest.raises(AssertionError) as failure:
+        test_pages.test_every_recorded_output_has_its_snippet()
+    message = str(failure.value)
+    assert "renamed.out has no snippet beside it (renamed.py is missing)" in message
+    assert "Delete the output, or restore the snippet." in message
+
+
+def test_missing_output_is_reported_by_the_page_check(tmp_path, monkeypatch):
+    folder = tmp_path / "my-topic"
+    folder.mkdir()
+    (folder / "fresh.py").write_text("print(1)\n", encoding="utf-8")
+    discover = snipcheck.discover
+    monkeypatch.setattr(snipcheck, "discover", lambda root=tmp_path: discover(root))
+    with pytest.raises(AssertionError) as failure:
+        test_pages.test_every_snippet_has_a_recorded_output()
+    message = str(failure.value)
+    assert "fresh.py has no recorded output" in message
+    assert f"Record it with: nox -s outputs -- {folder / 'fresh.py'}" in message
+
+
+def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
+    page = tmp_path / "index.md"
+    page.write_text(textwrap.dedent('''\
+        # A page
+
+        ```python
+        print("typed on the page")
+        ```
+
+        ```text title="Output"
+        typed on the page
+        ```
+        '''), encoding="utf-8")
+    with pytest.raises(AssertionError) as failure:
+        test_pages.test_code_and_output_blocks_are_inclusions(page)
+    message = str(failure.value)
+    assert f"{page}:3: ```python block has inline content 'print(\"typed on the page\")'" in message
+    assert "Move the code into a runnable file under snippets/<topic>/" in message
+    assert f"{page}:7: ```text block has inline content 'typed on the page'" in message
+    assert "Output blocks must include a recorded output" in message and "nox -s outputs" in message
+
+
+def test_unseeded_snippet_names_the_file_and_the_fix(tmp_path):
+    snippet = tmp_path / "noseed.py"
+    snippet.write_text("import keras\nprint(keras.layers.Dense(1).units)\n", encoding="utf-8")
+    with pytest.raises(AssertionError) as failure:
+        test_snippets.test_snippet_seeds_itself(snippet)
+    message = str(failure.value)
+    assert "noseed.py uses Keras but never calls keras.utils.set_random_seed(...)" in message
+    assert "Seed it near the top" in message
