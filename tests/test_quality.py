@@ -526,7 +526,10 @@ def vnu_jar() -> Path:
     """vnu.jar from the npm package pinned in package-lock.json (npm ci --ignore-scripts)."""
     if not shutil.which("java"):
         unavailable("Java is missing, so the HTML check cannot run: apt-get install -y default-jre-headless")
-    if not VNU.exists():
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/vnu-jar"]["version"]
+    installed = ROOT / "node_modules" / "vnu-jar" / "package.json"
+    if not VNU.exists() or json.loads(installed.read_text(encoding="utf-8"))["version"] != pinned:
         if not shutil.which("npm"):
             unavailable("npm is missing, so vnu-jar cannot be installed: apt-get install -y npm")
         done = subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
