@@ -264,7 +264,7 @@ def main(argv: list[str]) -> int:
     if not name:
         print(f"added     {topic}/index.md to the nav in mkdocs.yml")
     if args.no_record:
-        print(f"Record its output with: nox -s outputs -- {rel(snippet)}")
+        print(f"Its output is recorded by: nox -s outputs -- {rel(snippet)}")
     elif record(snippet):
         print(f"\nThe snippet failed; fix it, then record its output with: "
               f"nox -s outputs -- {rel(snippet)}", file=sys.stderr)
