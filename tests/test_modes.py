@@ -117,7 +117,8 @@ def outputs(solution: Tag) -> list[str]:
     shown = []
     for box in solution.select(".highlight"):
         title = box.select_one(".filename")
-        if title and title.get_text().strip() == "Output":
+        # hooks/recorded_with.py adds " · TensorFlow <version> · <platform>" to the title.
+        if title and title.get_text().strip().split(" · ")[0] == "Output":
             shown.append(box.find("code").get_text())
     return shown
 
