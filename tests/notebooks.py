@@ -168,7 +168,7 @@ def execute(source: Path, timeout: float | None = None):
             error = next(o for o in nb.cells[index]["outputs"] if o["output_type"] == "error")
             trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
             raise NotebookError(
-                f"{_describe(source, nb, index)} raised {error['ename']}: {error['evalue']}\n"
+                f"{_describe(source, nb, index)}, raised {error['ename']}: {error['evalue']}\n"
                 f"{trace[-2000:]}\n"
                 f"The old notebook was left as it was. Fix the cell, then run: "
                 + HINT.format(path=snipcheck.rel(source))
@@ -185,7 +185,7 @@ def execute(source: Path, timeout: float | None = None):
         for output in cell.get("outputs", []):
             if output["output_type"] == "stream" and output["name"] == "stderr":
                 raise NotebookError(
-                    f"{_describe(source, nb, index)} wrote to stderr (readers would see it):\n"
+                    f"{_describe(source, nb, index)}, wrote to stderr (readers would see it):\n"
                     f"{_text(output['text']).strip()[-2000:]}\n"
                     "Notebooks, like snippets, must run without warnings. The old notebook was "
                     "left as it was. Fix the cell, then run: " + HINT.format(path=snipcheck.rel(source))

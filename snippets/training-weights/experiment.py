@@ -16,7 +16,15 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-IN_NOTEBOOK = "ipykernel" in sys.modules
+
+def in_notebook():
+    """True in Jupyter or Colab (an IPython kernel runs the code)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return getattr(shell, "kernel", None) is not None
+
+
+IN_NOTEBOOK = in_notebook()
 if not IN_NOTEBOOK:
     matplotlib.use("Agg")  # as a plain script: no windows
 import matplotlib.pyplot as plt
