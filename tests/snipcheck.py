@@ -94,10 +94,11 @@ def settings(snippet: Path) -> dict[str, float]:
 
 
 def pages_including(snippet: Path) -> list[str]:
-    """Docs pages whose source names this snippet or its recorded output."""
+    """Docs pages whose source names this snippet or its recorded output (a notebook page
+    names the snippet it was generated from in its metadata)."""
     names = {rel(snippet), rel(output_path(snippet))}
     pages = []
-    for page in sorted(DOCS.rglob("*.md")):
+    for page in sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")]):
         text = page.read_text(encoding="utf-8")
         if any(name in text for name in names):
             pages.append(rel(page))
