@@ -1,4 +1,5 @@
-# Classification: sort points into three groups with Adam, and track accuracy.
+# Classification: sort points into three groups with Adam,
+# and track the accuracy.
 import keras
 import numpy as np
 
@@ -8,7 +9,8 @@ keras.utils.set_random_seed(1)  # same data and starting weights everywhere
 rng = np.random.default_rng(1)
 centres = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
 y_train = np.repeat([0, 1, 2], 100)
-x_train = (centres[y_train] + rng.normal(0.0, 0.7, size=(300, 2))).astype("float32")
+noise = rng.normal(0.0, 0.7, size=(300, 2))
+x_train = (centres[y_train] + noise).astype("float32")
 
 model = keras.Sequential(
     [

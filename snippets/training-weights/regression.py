@@ -1,4 +1,5 @@
-# Regression: learn y = 3x + 2 from noisy examples with SGD and mean squared error.
+# Regression: learn y = 3x + 2 from noisy examples,
+# with SGD and the mean squared error.
 import keras
 import numpy as np
 
@@ -26,4 +27,7 @@ for epoch in (1, 10, 25, 50):
     print(f"loss after epoch {epoch:2d}: {losses[epoch - 1]:.4f}")
 
 w, b = model.layers[0].get_weights()
-print(f"after training:  w = {w[0, 0]:.3f}, b = {b[0]:.3f}  (true: w = 3, b = 2)")
+print(
+    f"after training:  w = {w[0, 0]:.3f}, b = {b[0]:.3f}"
+    "  (true: w = 3, b = 2)"
+)
