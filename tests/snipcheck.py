@@ -293,7 +293,7 @@ def _child(snippet: str, workdir: str, conn) -> None:
     except ImportError:
         pass
 
-    faulthandler.register(signal.SIGTERM, file=sys.stderr, all_threads=False)
+    faulthandler.register(signal.SIGTERM, file=sys.stderr, all_threads=False, chain=True)
     network: list[str] = []
     _block_network(snippet, network)
     reads: set[str] = set()

@@ -17,8 +17,9 @@ def write(folder: Path, name: str, code: str) -> Path:
     return path
 
 
-@pytest.fixture
-def bad_snippets(tmp_path):
+@pytest.fixture(scope="module")
+def bad_snippets(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("bad")
     return {
         "warned": write(tmp_path, "warns.py", """\
             import keras
@@ -44,7 +45,7 @@ def bad_snippets(tmp_path):
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def bad_results(bad_snippets):
     return snipcheck.run_many(list(bad_snippets.values()), jobs=2)
 
