@@ -129,23 +129,12 @@ def weights_part(site: Path) -> None:
     """Bytes a browser really fetches for each page (uncompressed), via Debian's Chromium."""
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, site_pages
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve, site_pages
 
     if not CHROMIUM.exists():
         sys.exit("bench: page weights need Debian's Chromium: apt-get install -y chromium")
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     fetched: dict[str, dict[str, int]] = {}
-    with sync_playwright() as p:
+    with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for path in site_pages(site):
             context = browser.new_context()
@@ -171,7 +160,6 @@ def weights_part(site: Path) -> None:
         print(f"  {own / 1000:8.1f} {total / 1000:15.1f}  {path}{note}")
         if budget:
             target(f"{path} own weight <= {budget // 1000} KB", own <= budget, f"{own / 1000:.0f} KB")
-    server.shutdown()
     shutil.rmtree(site)
     print()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -112,9 +113,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    """The built site served on 127.0.0.1 on a free port."""
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 on a free port; yields the base URL."""
     import functools
     import http.server
     import threading
@@ -123,12 +124,20 @@ def site_url(built_site):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(built_site))
+    handler = functools.partial(Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on 127.0.0.1 on a free port."""
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
