@@ -140,6 +140,27 @@ def site_url(built_site):
         yield url
 
 
+@contextlib.contextmanager
+def watched_page(browser, url: str, **context_options):
+    """A fresh browser context on ``url``. Yields ``(page, errors, foreign)``: console and
+    page errors, and requests to any host but 127.0.0.1, collected while the test acts."""
+    from urllib.parse import urlsplit
+
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", None) else None)
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.goto(url, wait_until="networkidle")
+    try:
+        yield page, errors, foreign
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""

@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from tests import snipcheck
+from tests.conftest import watched_page
 
 PRACTICE = "training-weights/practice.md"
 RECAP = "training-weights/recap.md"
@@ -336,42 +337,27 @@ def test_checker_catches_an_option_that_also_matches_the_output(practice):
 # --------------------------------------------------------------------------- in a browser
 
 
-def watch(page, errors: list[str]) -> None:
-    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-
-
 @pytest.mark.browser
 def test_recap_card_opens_with_the_keyboard(browser, site_url):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    watch(page, errors)
-    page.goto(f"{site_url}/training-weights/recap/", wait_until="networkidle")
-    card = page.locator("article details.question").first
-    assert card.evaluate("d => !d.open"), "The first recap card is open before the reader asks."
-    card.locator("summary").focus()
-    page.keyboard.press("Enter")
-    assert card.evaluate("d => d.open"), "Enter on a focused recap card's question did not open it."
-    assert card.locator("p, ol, ul").first.is_visible(), "The opened card does not show its answer."
-    page.keyboard.press("Enter")
-    assert card.evaluate("d => !d.open"), "Enter again did not close the card."
-    context.close()
+    with watched_page(browser, f"{site_url}/training-weights/recap/") as (page, errors, _):
+        card = page.locator("article details.question").first
+        assert card.evaluate("d => !d.open"), "The first recap card is open before the reader asks."
+        card.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert card.evaluate("d => d.open"), "Enter on a focused recap card's question did not open it."
+        assert card.locator("p, ol, ul").first.is_visible(), "The opened card does not show its answer."
+        page.keyboard.press("Enter")
+        assert card.evaluate("d => !d.open"), "Enter again did not close the card."
     assert not errors, "\n".join(errors)
 
 
 @pytest.mark.browser
 def test_practice_solutions_stay_hidden_until_opened(browser, site_url):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    watch(page, errors)
-    page.goto(f"{site_url}/training-weights/practice/", wait_until="networkidle")
-    opened = page.locator("article details[open]").count()
-    assert opened == 0, f"{opened} hint/solution blocks on the practice page start open."
-    final = page.get_by_text(re.compile(r"^Final answer: [A-Z]$")).first
-    assert not final.is_visible(), "A final answer is visible before its solution is opened."
-    page.locator("article details.success summary").first.click()
-    assert final.is_visible(), "Opening the first solution did not show its final answer."
-    context.close()
+    with watched_page(browser, f"{site_url}/training-weights/practice/") as (page, errors, _):
+        opened = page.locator("article details[open]").count()
+        assert opened == 0, f"{opened} hint/solution blocks on the practice page start open."
+        final = page.get_by_text(re.compile(r"^Final answer: [A-Z]$")).first
+        assert not final.is_visible(), "A final answer is visible before its solution is opened."
+        page.locator("article details.success summary").first.click()
+        assert final.is_visible(), "Opening the first solution did not show its final answer."
     assert not errors, "\n".join(errors)

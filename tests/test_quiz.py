@@ -24,12 +24,12 @@ import copy
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
 from tests import snipcheck
+from tests.conftest import watched_page
 
 ROOT, DOCS = snipcheck.ROOT, snipcheck.DOCS
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -336,17 +336,10 @@ def test_check_fails_when_a_wrong_option_is_the_output(soup):
 def quiz_page(browser, site_url):
     """A fresh browser context on the quiz page; fails the test on console errors or
     requests to any host but 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.goto(site_url + QUIZ_URL, wait_until="networkidle")
-    yield page
-    context.close()
-    foreign = [u for u in requests if urlsplit(u).hostname not in ("127.0.0.1", None)]
+    with watched_page(browser, site_url + QUIZ_URL, viewport={"width": 1280, "height": 900}) as (
+        page, errors, foreign
+    ):
+        yield page
     assert not foreign, f"{QUIZ_URL}: requests to another host: {foreign}"
     assert not errors, f"{QUIZ_URL}: " + "\n".join(errors)
 
