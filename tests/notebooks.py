@@ -31,10 +31,20 @@ from tests import snipcheck
 
 ROOT, SNIPPETS, DOCS = snipcheck.ROOT, snipcheck.SNIPPETS, snipcheck.DOCS
 
-# Source under snippets/ -> notebook page under docs/.
-NOTEBOOKS = {
-    SNIPPETS / "training-weights" / "experiment.py": DOCS / "training-weights" / "experiment.ipynb",
-}
+
+
+def _notebook_sources() -> dict[Path, Path]:
+    """Source under snippets/ -> notebook page under docs/: every snippet in jupytext's
+    percent format (its first line opens a cell with '# %%') becomes the notebook of the
+    same name and topic."""
+    return {
+        source: DOCS / source.relative_to(SNIPPETS).with_suffix(".ipynb")
+        for source in snipcheck.discover()
+        if source.read_text(encoding="utf-8").startswith("# %%")
+    }
+
+
+NOTEBOOKS = _notebook_sources()
 META = "generated_from"  # notebook metadata key: {"source": path, "sha256": hash}
 HINT = "nox -s outputs -- {path}"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
