@@ -149,7 +149,7 @@ def weights_part(site: Path) -> None:
     # site; a page's own weight is its document plus what only some pages load.
     shared = set.intersection(*(set(urls) for urls in fetched.values()))
     theme = sum(fetched[next(iter(fetched))][u] for u in shared)
-    print(f"Page weight, uncompressed bytes a browser fetches (Chromium, cold cache).")
+    print("Page weight, uncompressed bytes a browser fetches (Chromium, cold cache).")
     print(f"Shared by every page (theme CSS/JS, search index): {theme / 1000:.1f} KB in {len(shared)} files")
     print(f"  {'own KB':>8} {'first visit KB':>15}  page")
     for path, sizes in fetched.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,25 +28,41 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
-def inherited_config(directory: Path, docs: Path) -> Path:
-    """A mkdocs.yml in ``directory`` that inherits the project's and builds ``docs``.
+class SiteCopy:
+    """docs/ and mkdocs.yml copied into ``folder`` to be broken on purpose and built.
 
-    MkDocs resolves ``hooks:`` paths and the theme's ``custom_dir`` against the config file
-    being built, so they are repeated here as absolute paths.
+    hooks/ and overrides/ are linked beside the copied config, so every path in it resolves
+    as in the repository; snippets resolve from the repository (the build runs there).
     """
-    import yaml
 
-    project = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    hooks = project.get("hooks", [])
-    custom_dir = project.get("theme", {}).get("custom_dir")
-    config = Path(directory) / "mkdocs.yml"
-    config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n"
-        + ("hooks:\n" + "".join(f"  - {ROOT / hook}\n" for hook in hooks) if hooks else "")
-        + (f"theme:\n  custom_dir: {ROOT / custom_dir}\n" if custom_dir else ""),
-        encoding="utf-8",
-    )
-    return config
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.docs = self.folder / "docs"
+        self.config = self.folder / "mkdocs.yml"
+        self.site = self.folder / "site"
+        shutil.copytree(ROOT / "docs", self.docs)
+        shutil.copy(ROOT / "mkdocs.yml", self.config)
+        for name in ("hooks", "overrides"):
+            (self.folder / name).symlink_to(ROOT / name)
+
+    def edit_page(self, page: str, old: str, new: str) -> None:
+        path = self.docs / page
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def edit_config(self, old: str, new: str) -> None:
+        text = self.config.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        self.config.write_text(text.replace(old, new), encoding="utf-8")
+
+    def build(self) -> subprocess.CompletedProcess:
+        return mkdocs_build(self.config, self.site)
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> SiteCopy:
+    return SiteCopy(tmp_path)
 
 
 @pytest.fixture(scope="session")

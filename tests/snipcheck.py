@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import multiprocessing
 import multiprocessing.connection
 import os

@@ -3,11 +3,7 @@ in a page (missing snippet, broken link, broken anchor) fail it with the file na
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-
-from tests.conftest import ROOT, inherited_config, mkdocs_build
 
 LESSON = "training-weights/index.md"
 
@@ -18,22 +14,9 @@ def test_site_builds_strictly(built_site):
 
 
 @pytest.fixture
-def broken_copy(tmp_path):
+def broken_copy(site_copy):
     """A copy of docs/ built with the project's own mkdocs.yml; returns (edit, build)."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    config = inherited_config(tmp_path, docs)
-
-    def edit(page: str, old: str, new: str) -> None:
-        path = docs / page
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-    def build():
-        return mkdocs_build(config, tmp_path / "site")
-
-    return edit, build
+    return site_copy.edit_page, site_copy.build
 
 
 def test_the_unbroken_copy_builds(broken_copy):

@@ -10,7 +10,6 @@ naming the cell, and a stored error output fails the site build naming the cell.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -19,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests import notebooks, snipcheck
-from tests.conftest import ROOT, inherited_config, mkdocs_build
+from tests.conftest import ROOT
 
 PAIRS = sorted(notebooks.NOTEBOOKS.items())
 IDS = [snipcheck.rel(notebook) for _, notebook in PAIRS]
@@ -159,12 +158,9 @@ def test_clean_source_generates_a_notebook_with_hash_and_outputs(tmp_path):
 
 
 @pytest.fixture
-def docs_copy(tmp_path):
+def docs_copy(site_copy):
     """docs/ copied and built with the project's mkdocs.yml; returns (docs, build)."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    config = inherited_config(tmp_path, docs)
-    return docs, lambda: mkdocs_build(config, tmp_path / "site")
+    return site_copy.docs, site_copy.build
 
 
 def test_stored_error_output_fails_the_build_naming_the_cell(docs_copy):

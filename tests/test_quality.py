@@ -39,7 +39,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from tests.conftest import REPORT, ROOT, inherited_config, mkdocs_build, site_pages
+from tests.conftest import REPORT, ROOT, SiteCopy, site_pages
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 SITE_URL = CONFIG["site_url"]  # https://example.org/<prefix>/
@@ -441,34 +441,16 @@ def test_the_404_page_is_styled_and_useful_where_the_site_is_hosted(browser, bui
 
 
 @pytest.fixture
-def variant_site(tmp_path):
+def variant_site(site_copy):
     """Build the site from a copy of docs/ and of mkdocs.yml with one line edited; returns
     (edit_config, edit_page, build) -> site directory."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    for name in ("overrides", "hooks"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    config = tmp_path / "mkdocs.yml"
-    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
-
-    def edit_config(old: str, new: str) -> None:
-        text = config.read_text(encoding="utf-8")
-        assert text.count(old) == 1, old
-        config.write_text(text.replace(old, new), encoding="utf-8")
-
-    def edit_page(page: str, old: str, new: str) -> None:
-        path = docs / page
-        text = path.read_text(encoding="utf-8")
-        assert old in text, old
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     def build() -> Path:
-        site = tmp_path / "site"
-        done = mkdocs_build(config, site)
+        done = site_copy.build()
         assert done.returncode == 0, done.stderr[-3000:]
-        return site
+        return site_copy.site
 
-    return edit_config, edit_page, build
+    return site_copy.edit_config, site_copy.edit_page, build
 
 
 def check_requests(browser, site: Path, paths: list[str]) -> list[str]:
@@ -628,9 +610,8 @@ def test_every_internal_link_and_anchor_resolves(built_site):
 def broken_links_site(tmp_path_factory) -> Path:
     """A build whose strict MkDocs run passes, with a broken anchor in a raw-HTML block and
     one in a notebook's Markdown cell: MkDocs validates neither."""
-    tmp = tmp_path_factory.mktemp("broken-links")
-    docs = tmp / "docs"
-    shutil.copytree(ROOT / "docs", docs)
+    copy = SiteCopy(tmp_path_factory.mktemp("broken-links"))
+    docs = copy.docs
     index = docs / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + '\n<div class="raw-block">\n  <p><a href='
                      '"training-weights/#no-such-section">A raw-HTML link</a></p>\n</div>\n', encoding="utf-8")
@@ -640,9 +621,9 @@ def broken_links_site(tmp_path_factory) -> Path:
     data["cells"].append({"cell_type": "markdown", "metadata": {}, "id": "broken-anchor",
                           "source": ["Back to [the first step](#no-such-step)."]})
     notebook.write_text(json.dumps(data), encoding="utf-8")
-    done = mkdocs_build(inherited_config(tmp, docs), tmp / "site")
+    done = copy.build()
     assert done.returncode == 0, "MkDocs itself caught it: " + done.stderr[-3000:]
-    return tmp / "site"
+    return copy.site
 
 
 def test_a_broken_anchor_in_raw_html_fails_naming_page_and_link(broken_links_site):
@@ -703,15 +684,13 @@ def test_every_page_has_a_description_a_favicon_and_an_edit_link(built_site, pag
     assert (ROOT / "docs" / "assets" / "favicon.svg").stat().st_size < 2000
 
 
-def test_the_description_escapes_quotes(tmp_path):
+def test_the_description_escapes_quotes(site_copy):
     """Material writes page.meta.description raw; overrides/main.html escapes it."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    index = docs / "index.md"
+    index = site_copy.docs / "index.md"
     index.write_text('---\ndescription: A "quoted" word & an <angle>.\n---\n\n'
                      + index.read_text(encoding="utf-8"), encoding="utf-8")
-    done = mkdocs_build(inherited_config(tmp_path, docs), tmp_path / "site")
+    done = site_copy.build()
     assert done.returncode == 0, done.stderr[-3000:]
-    text = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    text = (site_copy.site / "index.html").read_text(encoding="utf-8")
     meta = re.search(r'<meta name="description" content="([^"]*)">', text)
     assert meta and html.unescape(meta[1]) == 'A "quoted" word & an <angle>.'
