@@ -131,17 +131,37 @@ CHROMIUM_ARGS = [
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 on a free port; yields the base URL."""
+def serve(directory: Path, prefix: str = "/"):
+    """Serve ``directory`` on 127.0.0.1 on a free port under ``prefix``, as a static host
+    does: a missing page gets 404.html with status 404. Yields the base URL."""
     import functools
     import http.server
     import threading
+    from urllib.parse import urlsplit
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    handler = functools.partial(Quiet, directory=str(directory))
+        def translate_path(self, path):
+            clean = urlsplit(path).path
+            if not clean.startswith(prefix):
+                return str(Path(directory) / "\0missing")
+            return super().translate_path("/" + clean[len(prefix):])
+
+        def send_error(self, code, message=None, explain=None):
+            page = Path(directory) / "404.html"
+            if code != 404 or not page.exists():
+                return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    handler = functools.partial(Handler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -23,15 +23,12 @@ Set SCREENSHOTS=some/folder to keep a full-page screenshot of every page, scheme
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -39,7 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from tests.conftest import REPORT, ROOT, SiteCopy, site_pages
+from tests.conftest import REPORT, ROOT, SiteCopy, serve, site_pages
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 SITE_URL = CONFIG["site_url"]  # https://example.org/<prefix>/
@@ -159,41 +156,6 @@ def test_every_allowed_rule_has_a_reason_and_an_upstream_report():
         assert entry["tool"] in ("axe", "vnu"), key
         assert len(entry["reason"]) > 40, key
         assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+", entry["upstream"]), key
-
-
-# --------------------------------------------------------------------------- serving
-
-
-def serve(directory: Path, prefix: str = "/"):
-    """Serve ``directory`` on 127.0.0.1 under ``prefix``; a missing page gets 404.html with
-    status 404, as a static host does. Returns (base_url, stop)."""
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def translate_path(self, path):
-            clean = urlsplit(path).path
-            if not clean.startswith(prefix):
-                return str(directory / "\0missing")
-            return super().translate_path("/" + clean[len(prefix):])
-
-        def send_error(self, code, message=None, explain=None):
-            page = directory / "404.html"
-            if code != 404 or not page.exists():
-                return super().send_error(code, message, explain)
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-    handler = functools.partial(Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", server.shutdown
 
 
 # --------------------------------------------------------------------------- one page view
@@ -413,9 +375,8 @@ def test_no_violation_after_interacting(browser, site_url, label):
 @pytest.mark.browser
 def test_the_404_page_is_styled_and_useful_where_the_site_is_hosted(browser, built_site):
     """Served under site_url's path, as a host does, for a missing address two levels deep."""
-    base, stop = serve(built_site, PREFIX)
     missing = f"{PREFIX}training-weights/no-such-page/"
-    try:
+    with serve(built_site, PREFIX) as base:
         done = []
         for scheme in SCHEMES:
             for width in WIDTHS.values():
@@ -433,8 +394,6 @@ def test_the_404_page_is_styled_and_useful_where_the_site_is_hosted(browser, bui
         page.wait_for_load_state("networkidle")
         assert page.url == base + PREFIX + "training-weights/"
         context.close()
-    finally:
-        stop()
 
 
 # --------------------------------------------------------------------------- acceptance: requests
@@ -454,11 +413,8 @@ def variant_site(site_copy):
 
 
 def check_requests(browser, site: Path, paths: list[str]) -> list[str]:
-    base, stop = serve(site)
-    try:
+    with serve(site) as base:
         return request_problems([view(browser, base + p, p, "light", 1280, axe=False) for p in paths])
-    finally:
-        stop()
 
 
 @pytest.mark.browser
