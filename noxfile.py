@@ -2,7 +2,9 @@
 outputs (refresh recorded outputs), new (scaffold a topic or a snippet), bench (speed and
 size figures).
 
-Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there.
+Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there;
+the engine (snipcheck/) is installed editable, with no dependencies of its own. Every session
+that runs the engine calls its one command line, ``python -m snipcheck``.
 """
 
 import nox
@@ -17,6 +19,7 @@ ENV = {"NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED"
 
 def install(session: nox.Session, group: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, group))
+    session.install("--no-deps", "-e", ".")  # the engine; the MkDocs hooks import its layout
 
 
 @nox.session
@@ -47,11 +50,11 @@ def outputs(session: nox.Session) -> None:
     nox -s outputs                                  # every snippet
     nox -s outputs -- snippets/training-weights/regression.py
 
-    Then it re-executes the notebooks made from those snippets (tests/notebooks.py).
+    Then it re-executes the notebooks made from those snippets (snipcheck/notebooks.py).
     """
     install(session, "snippets")
-    session.run("python", "-m", "tests.snipcheck", "refresh", *session.posargs, env=ENV)
-    session.run("python", "-m", "tests.notebooks", *session.posargs, env=ENV)
+    session.run("python", "-m", "snipcheck", "refresh", *session.posargs, env=ENV)
+    session.run("python", "-m", "snipcheck", "notebooks", *session.posargs, env=ENV)
 
 
 @nox.session
@@ -69,7 +72,7 @@ def new(session: nox.Session) -> None:
         session.error('Name what to create: nox -s new -- my-topic [--title "Page title"], '
                       "or nox -s new -- my-topic/my_example")
     install(session, "docs")  # PyYAML, to check the nav edit
-    session.run("python", "-m", "tests.scaffold", "--no-record", *args, env=ENV)
+    session.run("python", "-m", "snipcheck", "new", "--no-record", *args, env=ENV)
     topic, _, name = targets[0].strip("/").partition("/")
     session.notify("outputs", [f"snippets/{topic}/{name or 'first'}.py"])
 
@@ -78,4 +81,4 @@ def new(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Speed and size figures side by side: snippet checks, site build, page weight."""
     install(session, "tests")
-    session.run("python", "-m", "tests.bench", env=ENV)
+    session.run("python", "-m", "snipcheck", "bench", env=ENV)

@@ -9,48 +9,42 @@ shows). So this hook replaces that one line with the file's text in which every 
 escaped with a leading ``;``, which pymdownx.snippets turns back into the literal line. The guide
 on GitHub and on the site read the same, with no escape characters in the source.
 
-Only the standard library and MkDocs are used.
+Only the standard library, MkDocs and ``snipcheck.layout`` (the inclusion grammar) are used.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from snipcheck.layout import INCLUDE, SECTION, find_included
+
 GUIDE = "CONTRIBUTING.md"
+# The one line of docs/contributing.md that includes the guide.
 INCLUDE_GUIDE = re.compile(r'^[ \t]*-+8<-+[ \t]+"CONTRIBUTING\.md"[ \t]*$', re.MULTILINE)
-# A line that pymdownx.snippets reads as an inclusion: --8<-- "file" (or a bare --8<-- block line).
-INCLUSION = re.compile(r'^(?P<indent>[ \t]*)(?=-+8<-+(?:[ \t]+(?:"[^"\n]*"|\'[^\'\n]*\'))?$)')
-# A section marker anywhere in a line: --8<-- [start:name] or [end:name].
-SECTION = re.compile(r"(?<![;-])(?=-+8<-+[ \t]+\[[ \t]*(?:start|end)[ \t]*:)", re.IGNORECASE)
+# Where to put the escape ";" before a section marker (one per line; an escaped one stays).
+BEFORE_SECTION = re.compile(r"(?<![;-])(?=" + SECTION.pattern + ")", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
     """The guide's text with every inclusion and section marker shown, not executed."""
     lines = []
     for line in text.splitlines():
-        if INCLUSION.match(line):
-            line = INCLUSION.sub(r"\g<indent>;", line, count=1)
+        found = INCLUDE.match(line)
+        if found:
+            line = found["indent"] + ";" + line[len(found["indent"]):]
         else:
             # pymdownx.snippets reads one marker per line: escaping the first keeps the line.
-            line = SECTION.sub(";", line, count=1)
+            line = BEFORE_SECTION.sub(";", line, count=1)
         lines.append(line)
     return "\n".join(lines) + "\n"
-
-
-def base_paths(config) -> list[Path]:
-    """Where pymdownx.snippets looks for included files (relative to the working directory)."""
-    options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
-    bases = options.get("base_path", ["."])
-    return [Path(b) for b in ([bases] if isinstance(bases, str) else bases)]
 
 
 def on_page_markdown(markdown, page, config, files):
     if not INCLUDE_GUIDE.search(markdown):
         return markdown
-    guide = next((base / GUIDE for base in base_paths(config) if (base / GUIDE).is_file()), None)
+    guide = find_included(GUIDE, config)
     if guide is None:
         raise PluginError(f"docs/{page.file.src_uri} includes {GUIDE}, which is missing at the "
                           "repository root. Restore it (git checkout -- CONTRIBUTING.md).")

@@ -1,6 +1,6 @@
 """MkDocs hook: every recorded output on the site says which TensorFlow and platform made it.
 
-``nox -s outputs`` (``tests/snipcheck.py refresh``) writes ``snippets/<topic>/recorded-with.json``
+``nox -s outputs`` (``python -m snipcheck refresh``) writes ``snippets/<topic>/recorded-with.json``
 beside the outputs: for each output file, the TensorFlow, Keras and Python versions and the
 platform of the run that recorded or confirmed it. For every output block on a page, a fence
 whose only line is an inclusion of ``snippets/<topic>/<name>.out``, this hook adds that
@@ -16,7 +16,8 @@ It also checks every code inclusion (``--8<-- "snippets/<topic>/<name>.py"`` or
 ``"....py:section"``) before pymdownx.snippets reads it, so a wrong path or section name fails
 the build with the page, what is missing and how to fix it, instead of a traceback.
 
-Only the standard library and MkDocs are used: the docs build never imports TensorFlow.
+Only the standard library, MkDocs and ``snipcheck.layout`` (the one home of the inclusion grammar)
+are used: the docs build never imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -28,22 +29,10 @@ from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
-RECORDED_WITH = "recorded-with.json"  # the name tests/snipcheck.py writes
-SEPARATOR = " · "
+from snipcheck.layout import OUTPUT_BLOCK, RECORDED_WITH, find_included, includes, refresh_hint, sections
 
-# A fence (any indent, ``` or ~~~) whose only line includes a recorded output.
-OUTPUT_BLOCK = re.compile(
-    r'^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n'
-    r'(?P=indent)-+8<-+[ \t]+"(?P<path>snippets/[^"\n]+\.out)"[ \t]*\n'
-    r"(?P=indent)(?P=fence)[ \t]*$",
-    re.MULTILINE,
-)
+SEPARATOR = " · "
 TITLE = re.compile(r'\btitle="(?P<title>[^"]*)"')
-# Any inclusion of a snippet (an escaped ";--8<--" line is text, not an inclusion).
-CODE_INCLUDE = re.compile(
-    r'^[ \t]*-+8<-+[ \t]+"(?P<path>snippets/[^":\n]+\.py)(?::(?P<section>[^"\n]+))?"[ \t]*$', re.MULTILINE
-)
-SECTION = re.compile(r"-+8<-+[ \t]+\[[ \t]*start[ \t]*:[ \t]*(?P<name>[\w-]+)[ \t]*\]")
 
 
 def version_line(entry: dict) -> str:
@@ -51,21 +40,6 @@ def version_line(entry: dict) -> str:
     tensorflow = entry.get("tensorflow", "not installed")
     made_by = f"TensorFlow {tensorflow}" if tensorflow != "not installed" else f"Python {entry.get('python', '?')}"
     return SEPARATOR.join(part for part in (made_by, entry.get("platform", "")) if part)
-
-
-def base_paths(config) -> list[Path]:
-    """Where pymdownx.snippets looks for included files (relative to the working directory)."""
-    options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
-    bases = options.get("base_path", ["."])
-    return [Path(b) for b in ([bases] if isinstance(bases, str) else bases)]
-
-
-def find(path: str, config) -> Path | None:
-    for base in base_paths(config):
-        candidate = base / path
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def entry_for(output: Path) -> dict | None:
@@ -93,8 +67,8 @@ def on_page_markdown(markdown, page, config, files):
     def add_version(match: re.Match) -> str:
         path = match["path"]
         snippet = path[: -len(".out")] + ".py"
-        fix = f"Record it with: nox -s outputs -- {snippet}"
-        output = find(path, config)
+        fix = f"Record it with: {refresh_hint(snippet)}"
+        output = find_included(path, config)
         if output is None:
             problems.append(f"{page_name} shows {path}, which does not exist. {fix}")
             return match.group(0)
@@ -109,9 +83,11 @@ def on_page_markdown(markdown, page, config, files):
         head = f'{match["indent"]}{match["fence"]}{retitle(match["info"], version_line(entry))}'
         return head + match.group(0)[match.end("info") - match.start(0):]
 
-    for match in CODE_INCLUDE.finditer(markdown):
+    for match in includes(markdown):
         path, section = match["path"], match["section"]
-        snippet = find(path, config)
+        if not (path.startswith("snippets/") and path.endswith(".py")):
+            continue
+        snippet = find_included(path, config)
         folder = PurePosixPath(path).parent
         if snippet is None:
             topic = folder.name
@@ -121,11 +97,11 @@ def on_page_markdown(markdown, page, config, files):
                 f"the snippet with: nox -s new -- {topic}/{name}"
             )
         elif section:
-            sections = SECTION.findall(snippet.read_text(encoding="utf-8"))
-            if section not in sections:
+            marked = sections(snippet.read_text(encoding="utf-8"))
+            if section not in marked:
                 problems.append(
                     f"{page_name} includes the section '{section}' of {path}, which has no such "
-                    f"section (it has: {', '.join(sections) or 'none'}). Fix the name, or mark the "
+                    f"section (it has: {', '.join(marked) or 'none'}). Fix the name, or mark the "
                     f"lines in the snippet with '# --8<-- [start:{section}]' and "
                     f"'# --8<-- [end:{section}]'."
                 )

@@ -9,14 +9,15 @@ import uuid
 
 import pytest
 
-from tests import snipcheck
+from snipcheck import cache as snipcache
+from snipcheck import layout, run
 
 
 @pytest.fixture
 def project(tmp_path):
     """A snippet that imports a sibling module and reads a data file, inside the repository
     (only repository files are tracked), removed afterwards."""
-    folder = snipcheck.ROOT / "tests" / f"_cache_case_{uuid.uuid4().hex[:8]}"
+    folder = layout.ROOT / "tests" / f"_cache_case_{uuid.uuid4().hex[:8]}"
     folder.mkdir()
     (folder / "_helper.py").write_text("SCALE = 2\n")
     (folder / "data.txt").write_text("21\n")
@@ -27,13 +28,13 @@ def project(tmp_path):
         "value = int(Path(__file__).with_name('data.txt').read_text())\n"
         "print(value * SCALE)\n"
     )
-    cache = snipcheck.Cache(tmp_path / "cache")
+    cache = snipcache.Cache(tmp_path / "cache")
     yield folder, snippet, cache
     shutil.rmtree(folder)
 
 
 def executed(snippet, cache):
-    result = snipcheck.run_checked([snippet], cache=cache)[snippet]
+    result = snipcache.run_checked([snippet], cache=cache)[snippet]
     assert result.ok, result.explain()
     return not result.cached
 
@@ -42,7 +43,7 @@ def test_second_run_is_taken_from_the_cache(project):
     _, snippet, cache = project
     assert executed(snippet, cache)
     assert not executed(snippet, cache)
-    assert snipcheck.run_checked([snippet], cache=cache)[snippet].stdout == "42\n"
+    assert snipcache.run_checked([snippet], cache=cache)[snippet].stdout == "42\n"
 
 
 @pytest.mark.parametrize(
@@ -74,35 +75,61 @@ def test_another_package_version_runs_everything_again(project, monkeypatch):
 
     real = metadata.distributions
     monkeypatch.setattr(metadata, "distributions", lambda: [*real(), Dist()])
-    assert snipcheck.environment_fingerprint() != cache.env
-    assert executed(snippet, snipcheck.Cache(cache.folder))
+    assert snipcache.environment_fingerprint() != cache.env
+    assert executed(snippet, snipcache.Cache(cache.folder))
 
 
 def test_failures_are_never_cached(tmp_path):
     snippet = tmp_path / "fails.py"
     snippet.write_text("raise SystemExit('no')\n")
-    cache = snipcheck.Cache(tmp_path / "cache")
+    cache = snipcache.Cache(tmp_path / "cache")
     for _ in range(2):
-        result = snipcheck.run_checked([snippet], cache=cache)[snippet]
+        result = snipcache.run_checked([snippet], cache=cache)[snippet]
         assert not result.ok and not result.cached
 
 
-def test_ci_runs_everything_unless_told(monkeypatch):
+def test_one_switch_turns_the_cache_off_or_moves_it(monkeypatch, tmp_path):
     monkeypatch.delenv("SNIPCHECK_CACHE", raising=False)
-    monkeypatch.setenv("CI", "true")
-    assert not snipcheck.cache_enabled()
-    monkeypatch.setenv("SNIPCHECK_CACHE", "1")
-    assert snipcheck.cache_enabled()
-    monkeypatch.delenv("CI")
-    monkeypatch.setenv("SNIPCHECK_CACHE", "0")
-    assert not snipcheck.cache_enabled()
+    monkeypatch.setenv("CI", "true")  # CI itself changes nothing: .ci/run sets the switch
+    assert snipcache.configured().folder == layout.ROOT / ".cache" / "snipcheck"
+    monkeypatch.setenv("SNIPCHECK_CACHE", "off")
+    assert snipcache.configured() is None
+    monkeypatch.setenv("SNIPCHECK_CACHE", str(tmp_path / "elsewhere"))
+    assert snipcache.configured().folder == tmp_path / "elsewhere"
+
+
+def test_ci_turns_the_cache_off_unless_told_otherwise():
+    script = (layout.ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'export SNIPCHECK_CACHE="${SNIPCHECK_CACHE:-off}"' in script
+
+
+def test_nothing_is_written_when_the_cache_is_off(project):
+    _, snippet, cache = project
+    result = snipcache.run_checked([snippet], cache=None)[snippet]
+    assert result.ok and not result.cached
+    assert not cache.folder.exists()
+    assert not (layout.ROOT / ".cache" / "snipcheck" / cache._file(snippet).name).exists()
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (layout.ROOT / "snipcheck").glob("*.py")))
+def test_editing_any_module_of_the_engine_runs_snippets_again(project, module, monkeypatch, tmp_path):
+    """The fingerprint covers every file of the package, not only the runner."""
+    _, snippet, cache = project
+    assert executed(snippet, cache)
+    copy = tmp_path / "engine"
+    copy.mkdir()
+    for source in (layout.ROOT / "snipcheck").glob("*.py"):
+        (copy / source.name).write_bytes(source.read_bytes())
+    (copy / module).write_text((copy / module).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setattr(snipcache, "PACKAGE", copy)
+    assert executed(snippet, snipcache.Cache(cache.folder))
 
 
 def test_parallel_and_serial_runs_print_the_same(tmp_path):
     """Children are limited to one thread each, so parallelism cannot change a number."""
-    chosen = [snipcheck.SNIPPETS / "training-weights" / n for n in ("sample_model.py", "classification.py")]
-    serial = snipcheck.run_many(chosen, jobs=1)
-    parallel = snipcheck.run_many(chosen, jobs=2)
+    chosen = [layout.SNIPPETS / "training-weights" / n for n in ("sample_model.py", "classification.py")]
+    serial = run.run_many(chosen, jobs=1)
+    parallel = run.run_many(chosen, jobs=2)
     for snippet in chosen:
         assert serial[snippet].ok and parallel[snippet].ok
         assert serial[snippet].stdout == parallel[snippet].stdout

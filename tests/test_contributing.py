@@ -30,8 +30,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests import snipcheck, test_pages, test_snippets
-from tests.conftest import ROOT
+from snipcheck import layout, outputs, rules
+from snipcheck.layout import RECORDED_WITH, ROOT
 
 GUIDE = ROOT / "CONTRIBUTING.md"
 GUIDE_PAGE = ROOT / "docs" / "contributing.md"
@@ -64,9 +64,9 @@ def test_the_site_page_includes_the_guide_and_the_nav_lists_it_after_the_topics(
 def test_the_guide_types_no_python():
     problems = [
         f"CONTRIBUTING.md:{lineno}: a ```{language} block; the guide shows commands, Markdown and "
-        f"YAML only ({', '.join(sorted(test_pages.FREE))}). Point to a snippet under snippets/ instead."
-        for lineno, language, _ in test_pages.blocks(GUIDE)
-        if language not in test_pages.FREE
+        f"YAML only ({', '.join(sorted(rules.FREE))}). Point to a snippet under snippets/ instead."
+        for lineno, language, _ in rules.blocks(GUIDE)
+        if language not in rules.FREE
     ]
     assert not problems, "\n".join(problems)
 
@@ -108,34 +108,8 @@ def installed_tensorflow() -> str:
     pytest.fail("TensorFlow is not installed in the test environment", pytrace=False)
 
 
-def recorded_with_problems(snippets: Path) -> list[str]:
-    """Every output without an entry in its folder's recorded-with.json, and every entry without
-    an output; each message names the file and the fix."""
-    problems = []
-    folders = sorted({p.parent for p in snippets.rglob("*.out")} | {p.parent for p in snippets.rglob(snipcheck.RECORDED_WITH)})
-    for folder in folders:
-        where = snipcheck.rel(folder / snipcheck.RECORDED_WITH)
-        try:
-            entries = json.loads((folder / snipcheck.RECORDED_WITH).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = {}
-        for output in sorted(folder.glob("*.out")):
-            if output.name not in entries:
-                problems.append(
-                    f"{snipcheck.rel(output)} has no entry in {where}, so its page cannot say which "
-                    f"TensorFlow recorded it. Record it with: nox -s outputs -- {snipcheck.rel(output.with_suffix('.py'))}"
-                )
-        for name in sorted(entries):
-            if not (folder / name).exists():
-                problems.append(
-                    f"{where} has an entry for {name}, but {snipcheck.rel(folder / name)} does not exist. "
-                    f'Delete the entry "{name}" from {where}.'
-                )
-    return problems
-
-
 def test_every_output_has_an_entry_and_every_entry_an_output():
-    problems = recorded_with_problems(snipcheck.SNIPPETS)
+    problems = rules.recorded_with_problems()
     assert not problems, "\n".join(problems)
 
 
@@ -145,9 +119,9 @@ def test_entry_for_a_missing_output_is_reported(tmp_path):
     (folder / "kept.py").write_text("print(1)\n", encoding="utf-8")
     (folder / "kept.out").write_text("1\n", encoding="utf-8")
     (folder / "new.out").write_text("2\n", encoding="utf-8")
-    stamp = snipcheck.versions()
-    (folder / snipcheck.RECORDED_WITH).write_text(json.dumps({"kept.out": stamp, "gone.out": stamp}), encoding="utf-8")
-    problems = recorded_with_problems(tmp_path)
+    stamp = outputs.versions()
+    (folder / RECORDED_WITH).write_text(json.dumps({"kept.out": stamp, "gone.out": stamp}), encoding="utf-8")
+    problems = rules.recorded_with_problems(tmp_path)
     assert len(problems) == 2, problems
     assert "has an entry for gone.out" in problems[1] and str(folder / "gone.out") in problems[1]
     assert 'Delete the entry "gone.out" from' in problems[1]
@@ -160,22 +134,20 @@ def output_titles(html: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "page", [p for p in test_pages.PAGES if test_pages.included_outputs(p)], ids=lambda p: snipcheck.rel(p)
+    "page", [p for p in sorted(layout.DOCS.rglob("*.md")) if rules.included_outputs(p)], ids=layout.rel
 )
 def test_output_blocks_name_the_installed_tensorflow_and_platform(page, built_site):
-    html = built_site / page.relative_to(snipcheck.DOCS).with_suffix("") / "index.html"
-    if page.name == "index.md":
-        html = built_site / page.relative_to(snipcheck.DOCS).parent / "index.html"
+    html = layout.built_page(built_site, page)
     titles = output_titles(html)
     tensorflow = installed_tensorflow()
-    for output in test_pages.included_outputs(page):
-        entry = json.loads((output.parent / snipcheck.RECORDED_WITH).read_text(encoding="utf-8"))[output.name]
+    for output in rules.included_outputs(page):
+        entry = json.loads((output.parent / RECORDED_WITH).read_text(encoding="utf-8"))[output.name]
         assert entry["tensorflow"] == tensorflow, (
-            f"{snipcheck.rel(output)} was recorded with TensorFlow {entry['tensorflow']}, but "
-            f"{tensorflow} is installed. Refresh it: nox -s outputs -- {snipcheck.rel(output.with_suffix('.py'))}"
+            f"{layout.rel(output)} was recorded with TensorFlow {entry['tensorflow']}, but "
+            f"{tensorflow} is installed. Refresh it: nox -s outputs -- {layout.rel(output.with_suffix('.py'))}"
         )
         line = f"Output · TensorFlow {tensorflow} · {entry['platform']}"
-        assert line in titles, f"{snipcheck.rel(html)} shows no title {line!r} for {snipcheck.rel(output)}: {titles}"
+        assert line in titles, f"{layout.rel(html)} shows no title {line!r} for {layout.rel(output)}: {titles}"
 
 
 def hook_config(base: Path) -> dict:
@@ -193,7 +165,7 @@ def topic(tmp_path):
     folder.mkdir(parents=True)
     (folder / "first.py").write_text("# --8<-- [start:model]\nprint(1)\n# --8<-- [end:model]\n", encoding="utf-8")
     (folder / "first.out").write_text("1\n", encoding="utf-8")
-    (folder / snipcheck.RECORDED_WITH).write_text(
+    (folder / RECORDED_WITH).write_text(
         json.dumps({"first.out": {"tensorflow": "2.21.0", "platform": "Linux x86_64"}}), encoding="utf-8"
     )
     page = SimpleNamespace(file=SimpleNamespace(src_uri="my-topic/index.md"))
@@ -231,7 +203,7 @@ def test_output_block_without_a_recording_fails_the_build(topic):
         "docs/my-topic/index.md shows snippets/my-topic/frist.out, which does not exist. "
         "Record it with: nox -s outputs -- snippets/my-topic/frist.py"
     )
-    (folder / snipcheck.RECORDED_WITH).write_text("{}", encoding="utf-8")
+    (folder / RECORDED_WITH).write_text("{}", encoding="utf-8")
     with pytest.raises(PluginError) as no_entry:
         render('```text title="Output"\n--8<-- "snippets/my-topic/first.out"\n```\n')
     assert str(no_entry.value) == (
@@ -347,7 +319,7 @@ def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
     assert "secrets." not in (WORKFLOWS / "ci.yml").read_text(encoding="utf-8")
     (job,) = ci["jobs"].values()
     assert "permissions" not in job
-    assert job["env"]["SNIPCHECK_CACHE"] == "1"
+    assert job["env"]["SNIPCHECK_CACHE"] == ".cache/snipcheck"
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert runs == ["bash .ci/run"]
     assert "nox -s tests" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
@@ -376,27 +348,20 @@ def test_deploy_builds_exactly_what_nox_docs_builds():
 # --------------------------------------------------------------------------- contributor errors
 
 
-def test_orphan_output_names_the_file_and_the_fix(tmp_path, monkeypatch):
+def test_orphan_output_names_the_file_and_the_fix(tmp_path):
     folder = tmp_path / "my-topic"
     folder.mkdir()
     (folder / "renamed.out").write_text("1\n", encoding="utf-8")
-    monkeypatch.setattr(test_pages, "SNIPPETS", tmp_path)
-    with pytest.raises(AssertionError) as failure:
-        test_pages.test_every_recorded_output_has_its_snippet()
-    message = str(failure.value)
+    message = "\n".join(rules.orphan_outputs(tmp_path))
     assert "renamed.out has no snippet beside it (renamed.py is missing)" in message
     assert "Delete the output, or restore the snippet." in message
 
 
-def test_missing_output_is_reported_by_the_page_check(tmp_path, monkeypatch):
+def test_missing_output_is_reported_by_the_page_check(tmp_path):
     folder = tmp_path / "my-topic"
     folder.mkdir()
     (folder / "fresh.py").write_text("print(1)\n", encoding="utf-8")
-    discover = snipcheck.discover
-    monkeypatch.setattr(snipcheck, "discover", lambda root=tmp_path: discover(root))
-    with pytest.raises(AssertionError) as failure:
-        test_pages.test_every_snippet_has_a_recorded_output()
-    message = str(failure.value)
+    message = "\n".join(rules.missing_outputs(tmp_path))
     assert "fresh.py has no recorded output" in message
     assert f"Record it with: nox -s outputs -- {folder / 'fresh.py'}" in message
 
@@ -414,9 +379,7 @@ def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
         typed on the page
         ```
         '''), encoding="utf-8")
-    with pytest.raises(AssertionError) as failure:
-        test_pages.test_code_and_output_blocks_are_inclusions(page)
-    message = str(failure.value)
+    message = "\n".join(rules.block_problems(page))
     assert f"{page}:3: ```python block has inline content 'print(\"typed on the page\")'" in message
     assert "Move the code into a runnable file under snippets/<topic>/" in message
     assert f"{page}:7: ```text block has inline content 'typed on the page'" in message
@@ -426,8 +389,6 @@ def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
 def test_unseeded_snippet_names_the_file_and_the_fix(tmp_path):
     snippet = tmp_path / "noseed.py"
     snippet.write_text("import keras\nprint(keras.layers.Dense(1).units)\n", encoding="utf-8")
-    with pytest.raises(AssertionError) as failure:
-        test_snippets.test_snippet_seeds_itself(snippet)
-    message = str(failure.value)
+    message = "\n".join(rules.seed_problems(snippet))
     assert "noseed.py uses Keras but never calls keras.utils.set_random_seed(...)" in message
     assert "Seed it near the top" in message

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import snipcheck
+from snipcheck import compare, layout, outputs, run
 
 
 def write(folder: Path, name: str, code: str) -> Path:
@@ -47,7 +47,7 @@ def bad_snippets(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bad_results(bad_snippets):
-    return snipcheck.run_many(list(bad_snippets.values()), jobs=2)
+    return run.run_many(list(bad_snippets.values()), jobs=2)
 
 
 @pytest.mark.parametrize(
@@ -63,23 +63,23 @@ def test_failure_says_which_where_and_how_to_fix(bad_snippets, bad_results, kind
     snippet = bad_snippets[kind]
     result = bad_results[snippet]
     assert result.status == kind
-    message = snipcheck.check(result)
+    message = outputs.check(result)
     assert str(snippet) in message or snippet.name in message
     for fragment in expected:
         assert fragment in message, f"{fragment!r} missing from:\n{message}"
-    assert f"nox -s outputs -- {snipcheck.rel(snippet)}" in message
+    assert f"nox -s outputs -- {layout.rel(snippet)}" in message
 
 
 def test_refresh_leaves_a_failing_snippets_output_untouched(bad_snippets):
-    outputs = {}
+    recorded = {}
     for snippet in bad_snippets.values():
-        out = snipcheck.output_path(snippet)
+        out = layout.output_path(snippet)
         out.write_text("recorded by an earlier, good run\n", encoding="utf-8")
-        outputs[out] = out.read_bytes()
+        recorded[out] = out.read_bytes()
     lines = []
-    code = snipcheck.refresh(list(bad_snippets.values()), jobs=2, echo=lines.append)
+    code = outputs.refresh(list(bad_snippets.values()), jobs=2, echo=lines.append)
     assert code == 1
-    assert all(out.read_bytes() == before for out, before in outputs.items())
+    assert all(out.read_bytes() == before for out, before in recorded.items())
     assert "4 snippet(s) failed; their recorded outputs were not changed." in lines
 
 
@@ -87,46 +87,46 @@ def test_refresh_rewrites_only_what_changed_beyond_tolerance(tmp_path):
     stable = write(tmp_path, "stable.py", "print('loss 0.5000')\n")
     changed = write(tmp_path, "changed.py", "print('loss 0.2500')\n")
     new = write(tmp_path, "new.py", "print('hello')\n")
-    snipcheck.output_path(stable).write_text("loss 0.5001\n", encoding="utf-8")  # within tolerance
-    snipcheck.output_path(changed).write_text("loss 0.9000\n", encoding="utf-8")  # beyond it
-    kept = snipcheck.output_path(stable).read_bytes()
+    layout.output_path(stable).write_text("loss 0.5001\n", encoding="utf-8")  # within tolerance
+    layout.output_path(changed).write_text("loss 0.9000\n", encoding="utf-8")  # beyond it
+    kept = layout.output_path(stable).read_bytes()
 
     lines = []
-    assert snipcheck.refresh([stable, changed, new], echo=lines.append) == 0
-    assert snipcheck.output_path(stable).read_bytes() == kept
-    assert snipcheck.output_path(changed).read_text() == "loss 0.2500\n"
-    assert snipcheck.output_path(new).read_text() == "hello\n"
+    assert outputs.refresh([stable, changed, new], echo=lines.append) == 0
+    assert layout.output_path(stable).read_bytes() == kept
+    assert layout.output_path(changed).read_text() == "loss 0.2500\n"
+    assert layout.output_path(new).read_text() == "hello\n"
     assert sum(line.startswith("updated") for line in lines) == 2
 
     lines.clear()  # a second refresh changes nothing
-    assert snipcheck.refresh([stable, changed, new], echo=lines.append) == 0
+    assert outputs.refresh([stable, changed, new], echo=lines.append) == 0
     assert all(line.startswith("unchanged") for line in lines)
 
 
 def test_stale_output_fails_with_a_diff_pages_and_the_refresh_command(tmp_path):
     snippet = write(tmp_path, "stale.py", "print('w = 2.788')\nprint('b = 2.006')\n")
-    snipcheck.output_path(snippet).write_text("w = 2.788\nb = 1.500\n", encoding="utf-8")
-    message = snipcheck.check(snipcheck.run_many([snippet])[snippet])
+    layout.output_path(snippet).write_text("w = 2.788\nb = 1.500\n", encoding="utf-8")
+    message = outputs.check(run.run_many([snippet])[snippet])
     assert "output differs from" in message
     assert "-b = 1.500" in message and "+b = 2.006" in message
     assert "Shown on:" in message
-    assert f"nox -s outputs -- {snipcheck.rel(snippet)}" in message
+    assert f"nox -s outputs -- {layout.rel(snippet)}" in message
 
 
 def test_missing_output_names_the_file_and_the_fix(tmp_path):
     snippet = write(tmp_path, "fresh.py", "print(1)\n")
-    message = snipcheck.check(snipcheck.run_many([snippet])[snippet])
+    message = outputs.check(run.run_many([snippet])[snippet])
     assert "has no recorded output" in message and "fresh.out" in message
     assert "nox -s outputs --" in message
 
 
 def test_per_snippet_tolerance_comment(tmp_path):
     snippet = write(tmp_path, "loose.py", "# snipcheck: rtol=0.1\nprint(1.05)\n")
-    snipcheck.output_path(snippet).write_text("1.0\n", encoding="utf-8")
-    assert snipcheck.check(snipcheck.run_many([snippet])[snippet]) is None
+    layout.output_path(snippet).write_text("1.0\n", encoding="utf-8")
+    assert outputs.check(run.run_many([snippet])[snippet]) is None
     bad = write(tmp_path, "typo.py", "# snipcheck: rtoll=0.1\n")
-    with pytest.raises(snipcheck.SnippetError, match="typo.py: unknown setting 'rtoll=0.1'"):
-        snipcheck.settings(bad)
+    with pytest.raises(layout.SnippetError, match="typo.py: unknown setting 'rtoll=0.1'"):
+        layout.settings(bad)
 
 
 @pytest.mark.parametrize(
@@ -146,12 +146,12 @@ def test_per_snippet_tolerance_comment(tmp_path):
     ],
 )
 def test_tolerance_rules(recorded, printed, same):
-    assert snipcheck.same_output(recorded, printed, rtol=1e-3, atol=1e-6) is same
+    assert compare.same_output(recorded, printed, rtol=1e-3, atol=1e-6) is same
 
 
 def test_children_are_isolated(tmp_path):
     """A snippet's globals and imports do not leak into the next one."""
     first = write(tmp_path, "a.py", "import json\nsecret = 41\nprint('a')\n")
     second = write(tmp_path, "b.py", "print('secret' in globals(), 'json' in globals())\n")
-    results = snipcheck.run_many([first, second], jobs=1)
+    results = run.run_many([first, second], jobs=1)
     assert results[second].stdout == "False False\n"

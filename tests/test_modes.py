@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from tests import snipcheck
-from tests.conftest import watched_page
+from snipcheck import compare, layout
+from snipcheck.site import watched_page
 
 PRACTICE = "training-weights/practice.md"
 RECAP = "training-weights/recap.md"
@@ -49,15 +49,8 @@ FIX = {
 }
 
 
-def html_path(site: Path, page: str) -> Path:
-    """Where MkDocs writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html."""
-    source = Path(page)
-    folder = source.parent if source.name == "index.md" else source.with_suffix("")
-    return site / folder / "index.html"
-
-
 def article(site: Path, page: str) -> Tag:
-    soup = BeautifulSoup(html_path(site, page).read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(layout.built_page(site, page).read_text(encoding="utf-8"), "html.parser")
     return soup.select_one("article")
 
 
@@ -194,7 +187,7 @@ def check_practice(root: Tag, page: str = PRACTICE) -> list[str]:
 
 def check_printed(name: str, opts: dict[str, str], key: str, shown: list[str]) -> list[str]:
     """A "what does this print?" key (a numeric option) must match the recorded output."""
-    numbers = lambda s: snipcheck.NUMBER.findall(s)  # noqa: E731
+    numbers = lambda s: compare.NUMBER.findall(s)  # noqa: E731
     if not numbers(opts[key]):
         return []
     if not shown:
@@ -274,7 +267,7 @@ def key_of(solution: Tag) -> str:
 def first_problem_with_output(root: Tag) -> tuple[Tag, list[Tag]]:
     for h2, body in sections(root):
         solution = block(body, "solution")
-        if outputs(solution) and snipcheck.NUMBER.search(options(body)[key_of(solution)]):
+        if outputs(solution) and compare.NUMBER.search(options(body)[key_of(solution)]):
             return h2, body
     pytest.fail(f"{PRACTICE} has no 'what does this print?' problem with a numeric key.")
 

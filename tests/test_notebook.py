@@ -17,44 +17,38 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests import notebooks, snipcheck
-from tests.conftest import ROOT
+from snipcheck import compare, layout, notebooks
+from snipcheck.layout import ROOT
 
-PAIRS = sorted(notebooks.NOTEBOOKS.items())
-IDS = [snipcheck.rel(notebook) for _, notebook in PAIRS]
+PAIRS = sorted(layout.notebook_sources().items())
+IDS = [layout.rel(notebook) for _, notebook in PAIRS]
 MIN_FIGURES = 3
 
 
 def refresh_hint(source) -> str:
-    return notebooks.HINT.format(path=snipcheck.rel(source))
+    return layout.refresh_hint(layout.rel(source))
 
 
 @pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
 def test_notebook_was_generated_from_the_current_source(source, notebook):
-    assert notebook.exists(), f"{snipcheck.rel(notebook)} is missing. Generate it: run {refresh_hint(source)}"
+    assert notebook.exists(), f"{layout.rel(notebook)} is missing. Generate it: run {refresh_hint(source)}"
     assert notebooks.stored_hash(notebook) == notebooks.source_hash(source), (
-        f"{snipcheck.rel(notebook)} was not generated from the current "
-        f"{snipcheck.rel(source)} (the source changed since). Run {refresh_hint(source)}"
+        f"{layout.rel(notebook)} was not generated from the current "
+        f"{layout.rel(source)} (the source changed since). Run {refresh_hint(source)}"
     )
 
 
 @pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
 def test_notebook_text_matches_the_recorded_output(source, notebook):
-    recorded = snipcheck.output_path(source)
-    cfg = snipcheck.settings(source)
-    expected, shown = recorded.read_text(encoding="utf-8"), notebooks.text_output(notebook)
-    assert snipcheck.same_output(expected, shown, cfg["rtol"], cfg["atol"]), (
-        f"{snipcheck.rel(notebook)} shows text that differs from {snipcheck.rel(recorded)} "
-        f"(numbers compared with rtol={cfg['rtol']:g}, atol={cfg['atol']:g}):\n"
-        f"{snipcheck.diff(expected, shown, snipcheck.rel(recorded))}\nRun {refresh_hint(source)}"
-    )
+    message = compare.mismatch(source, notebooks.text_output(notebook), shown_by=layout.rel(notebook))
+    assert message is None, message
 
 
 @pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
 def test_notebook_has_figures(source, notebook):
     figures = notebooks.outputs_of_type(notebook, "image/png")
     assert len(figures) >= MIN_FIGURES, (
-        f"{snipcheck.rel(notebook)} holds {len(figures)} figure(s); expected at least "
+        f"{layout.rel(notebook)} holds {len(figures)} figure(s); expected at least "
         f"{MIN_FIGURES}. Does every plotting cell end with plt.show()? Run {refresh_hint(source)}"
     )
 
@@ -67,7 +61,7 @@ def test_notebook_has_no_error_or_stderr_output(source, notebook):
         if output["name"] == "stderr"
     ]
     assert not bad, "\n".join(
-        f"{snipcheck.rel(notebook)}: code cell {cell} has a stored "
+        f"{layout.rel(notebook)}: code cell {cell} has a stored "
         f"{output.get('ename') or output['output_type']} output. Run {refresh_hint(source)}"
         for cell, output in bad
     )
@@ -114,10 +108,10 @@ print(numbers[10])
 
 
 def generate_elsewhere(source, notebook) -> subprocess.CompletedProcess:
-    """tests.notebooks.generate in a child process: the kernel machinery (and the modules it
+    """snipcheck.notebooks.generate in a child process: the kernel machinery (and the modules it
     imports) stays out of this process, whose forked children run the snippets."""
     code = (
-        "import sys; from pathlib import Path; from tests import notebooks\n"
+        "import sys; from pathlib import Path; from snipcheck import notebooks\n"
         "try:\n    print(notebooks.generate(Path(sys.argv[1]), Path(sys.argv[2])))\n"
         "except notebooks.NotebookError as exc:\n    sys.exit(str(exc))\n"
     )
@@ -155,6 +149,41 @@ def test_clean_source_generates_a_notebook_with_hash_and_outputs(tmp_path):
     assert done.returncode == 0 and done.stdout.strip() == "updated", done.stderr[-2000:]
     assert notebooks.stored_hash(notebook) == notebooks.source_hash(source)
     assert notebooks.text_output(notebook) == "first cell runs\n2\n"
+
+
+GUARDED_SOURCES = {
+    "network": """\
+# %%
+import socket
+print("before")
+
+# %%
+socket.create_connection(("192.0.2.1", 80), timeout=1)
+""",
+    "warned": """\
+# %%
+import warnings
+warnings.warn("readers would see this", UserWarning)
+print("after")
+""",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(GUARDED_SOURCES))
+def test_a_notebook_source_obeys_the_snippet_guards_with_the_same_message(tmp_path, kind):
+    """The kernel runs under the guards of every snippet: the message is the one the snippet
+    check gives for the same file, line for line, but for where the line is."""
+    from snipcheck import outputs, run
+
+    source = tmp_path / f"{kind}.py"
+    source.write_text(GUARDED_SOURCES[kind], encoding="utf-8")
+    notebook = tmp_path / f"{kind}.ipynb"
+    done = generate_elsewhere(source, notebook)
+    assert done.returncode != 0 and not notebook.exists(), done.stdout
+    as_snippet = outputs.check(run.run_many([source])[source])
+    first, last = as_snippet.splitlines()[0], as_snippet.splitlines()[-1]
+    assert first in done.stderr and last in done.stderr, f"{done.stderr}\n---\n{as_snippet}"
+    assert {"network": "192.0.2.1", "warned": "readers would see this"}[kind] in done.stderr
 
 
 @pytest.fixture

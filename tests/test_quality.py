@@ -36,7 +36,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from tests.conftest import REPORT, ROOT, SiteCopy, serve, site_pages
+from snipcheck.layout import ROOT
+from snipcheck.site import SiteCopy, pages as site_pages, serve
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 SITE_URL = CONFIG["site_url"]  # https://example.org/<prefix>/
@@ -286,7 +287,7 @@ def pages(built_site):
 
 
 @pytest.fixture(scope="module")
-def visits(browser, site_url, built_site, pages) -> list[Visit]:
+def visits(browser, site_url, built_site, pages, summary) -> list[Visit]:
     """Every page, both schemes, both widths; axe on each. Page weights go to the report."""
     shots = os.environ.get("SCREENSHOTS")
     done = [
@@ -299,7 +300,7 @@ def visits(browser, site_url, built_site, pages) -> list[Visit]:
     for v in done:
         if v.scheme == "light" and v.width == WIDTHS["desktop"]:
             lines.append(f"{page_weight(built_site, v) / 1000:8.0f} KB  {v.path}")
-    REPORT["page weight (uncompressed bytes each page loads; budgets: nox -s bench)"] = lines
+    summary["page weight (uncompressed bytes each page loads; budgets: nox -s bench)"] = lines
     return done
 
 
@@ -482,7 +483,7 @@ def page_of(site: Path, file: Path) -> str:
     return "/" + rel[: -len("index.html")] if rel.endswith("index.html") else "/" + rel
 
 
-def test_every_page_is_valid_html(built_site, vnu_jar):
+def test_every_page_is_valid_html(built_site, vnu_jar, summary):
     files = sorted(built_site.rglob("*.html"))
     done = subprocess.run(["java", "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always",
                            *map(str, files)], capture_output=True, text=True)
@@ -499,7 +500,7 @@ def test_every_page_is_valid_html(built_site, vnu_jar):
             continue
         problems.append(f"{page}:{message.get('lastLine', '?')}: {message['type']}: {message['message']}"
                         f"\n    {message.get('extract', '').strip()[:200]}")
-    REPORT["html check (vnu): theme-owned errors allowed"] = [f"{n:4}  {k}" for k, n in sorted(allowed.items())]
+    summary["html check (vnu): theme-owned errors allowed"] = [f"{n:4}  {k}" for k, n in sorted(allowed.items())]
     assert not problems, "\n".join(problems)
 
 
@@ -554,9 +555,9 @@ def link_problems(site: Path) -> tuple[list[str], list[str], int]:
     return problems, sorted(external), checked
 
 
-def test_every_internal_link_and_anchor_resolves(built_site):
+def test_every_internal_link_and_anchor_resolves(built_site, summary):
     problems, external, checked = link_problems(built_site)
-    REPORT["links"] = [f"{checked} internal links and anchors checked; {len(external)} links to other "
+    summary["links"] = [f"{checked} internal links and anchors checked; {len(external)} links to other "
                        "hosts not tested (the checks never go online):"] + [f"  {u}" for u in external]
     assert checked > 100
     assert not problems, "\n".join(problems)

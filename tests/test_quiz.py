@@ -7,7 +7,7 @@ Content check (reads the built HTML with BeautifulSoup). For every ``<fieldset c
 * the question and the explanation type no number that the recorded output does not show;
 * a "what does this code print?" question (``data-output="snippets/....out"``) shows code
   from the snippet beside that output, its marked option is that recorded output (numbers
-  compared as ``tests.snipcheck`` compares them), and no other option is. So refreshing an
+  compared as ``snipcheck.compare`` compares them), and no other option is. So refreshing an
   output without fixing the key fails.
 
 Each failure names the page, the question and the fix. The tests at the end of the content
@@ -28,21 +28,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from tests import snipcheck
-from tests.conftest import watched_page
+from snipcheck import compare, layout
+from snipcheck.site import watched_page
 
-ROOT, DOCS = snipcheck.ROOT, snipcheck.DOCS
+ROOT, DOCS = layout.ROOT, layout.DOCS
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ANSWER = re.compile(r"^\s*Answer:\s*([A-Z])\b")
 QUIZ_PAGES = sorted(p for p in DOCS.rglob("*.md") if '<fieldset class="quiz"' in p.read_text(encoding="utf-8"))
 QUIZ_URL = "/training-weights/quiz/"
-
-
-def built_html(site: Path, page: Path) -> Path:
-    relative = page.relative_to(DOCS)
-    if page.name == "index.md":
-        return site / relative.parent / "index.html"
-    return site / relative.with_suffix("") / "index.html"
 
 
 # --------------------------------------------------------------------------- content check
@@ -57,24 +50,7 @@ def prose(node: Tag) -> str:
 
 
 def numbers(text: str) -> set[float]:
-    return {float(n) for n in snipcheck.NUMBER.findall(text)}
-
-
-def snippet_code(snippet: Path) -> str:
-    """The snippet's source as pages show it: section-marker lines removed."""
-    lines = snippet.read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if "--8<--" not in line)
-
-
-def matches_output(shown: str, recorded: str, cfg: dict) -> bool:
-    """The option shows the whole recorded output, or one line of it."""
-    if snipcheck.same_output(recorded, shown, cfg["rtol"], cfg["atol"]):
-        return True
-    return any(
-        snipcheck.same_output(line, shown, cfg["rtol"], cfg["atol"])
-        for line in snipcheck.normalise(recorded).splitlines()
-        if line.strip()
-    )
+    return {float(n) for n in compare.NUMBER.findall(text)}
 
 
 def check_question(name: str, fieldset: Tag, root: Path) -> list[str]:
@@ -140,9 +116,8 @@ def check_question(name: str, fieldset: Tag, root: Path) -> list[str]:
             )
         else:
             recorded_text = recorded.read_text(encoding="utf-8")
-            cfg = snipcheck.settings(snippet) if snippet.exists() else dict(snipcheck.DEFAULTS)
             code = [c.get_text().strip("\n") for c in fieldset.select("pre code")]
-            source = snippet_code(snippet) if snippet.exists() else ""
+            source = layout.shown_code(snippet.read_text(encoding="utf-8")) if snippet.exists() else ""
             if not code or not all(block and block in source for block in code):
                 problem(
                     f"the code shown is not from {snippet_name}, whose output "
@@ -153,16 +128,16 @@ def check_question(name: str, fieldset: Tag, root: Path) -> list[str]:
             for letter, option in zip(LETTERS, options):
                 shown = [c.get_text() for c in option.find_all("code")]
                 marked = "correct" in (option.get("class") or [])
-                if letter == key and not any(matches_output(s, recorded_text, cfg) for s in shown):
+                if letter == key and not any(compare.matches(snippet, s, one_line=True) for s in shown):
                     problem(
                         f"the key marks {letter} ({option.get_text(strip=True)!r}), but "
-                        f"{output_attr} recorded {snipcheck.normalise(recorded_text)!r}.",
+                        f"{output_attr} recorded {compare.normalise(recorded_text)!r}.",
                         "if the recorded output is right, make the right option show it as code "
                         "(or move '{ .correct }' to the option that does) and update the "
                         "explanation; if not, fix the snippet and refresh with "
                         f"nox -s outputs -- {snippet_name}.",
                     )
-                if not marked and any(matches_output(s, recorded_text, cfg) for s in shown):
+                if not marked and any(compare.matches(snippet, s, one_line=True) for s in shown):
                     problem(
                         f"option {letter} ({option.get_text(strip=True)!r}) is not marked correct, "
                         f"but it is what {output_attr} recorded.",
@@ -197,13 +172,13 @@ def quiz_problems(page: Path, html: str, root: Path = ROOT) -> list[str]:
     fieldsets = soup.select("fieldset.quiz")
     problems: list[str] = []
     if not fieldsets:
-        return [f"{snipcheck.rel(page)}: no quiz question found in the built page."]
+        return [f"{layout.rel(page)}: no quiz question found in the built page."]
     seen: set[str] = set()
     for number, fieldset in enumerate(fieldsets, start=1):
         legend = fieldset.find("legend", recursive=False)
         title = legend.get_text(" ", strip=True) if legend else ""
         qid = fieldset.get("id", "")
-        name = f"{snipcheck.rel(page)}, question {number} (#{qid or '?'} {title[:60]!r})"
+        name = f"{layout.rel(page)}, question {number} (#{qid or '?'} {title[:60]!r})"
         if legend is None or not title:
             problems.append(f"{name}: the question has no <legend>.\n    Fix: start it with "
                             "<legend markdown>The question?</legend>.")
@@ -217,26 +192,26 @@ def quiz_problems(page: Path, html: str, root: Path = ROOT) -> list[str]:
 
 @pytest.fixture(scope="module")
 def quiz_html(built_site) -> dict[Path, str]:
-    return {page: built_html(built_site, page).read_text(encoding="utf-8") for page in QUIZ_PAGES}
+    return {page: layout.built_page(built_site, page).read_text(encoding="utf-8") for page in QUIZ_PAGES}
 
 
 def test_there_is_a_quiz_page():
     assert QUIZ_PAGES, 'no page under docs/ has a <fieldset class="quiz">'
 
 
-@pytest.mark.parametrize("page", QUIZ_PAGES, ids=snipcheck.rel)
+@pytest.mark.parametrize("page", QUIZ_PAGES, ids=layout.rel)
 def test_quiz_keys_are_right(page, quiz_html):
     problems = quiz_problems(page, quiz_html[page])
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", QUIZ_PAGES, ids=snipcheck.rel)
+@pytest.mark.parametrize("page", QUIZ_PAGES, ids=layout.rel)
 def test_quiz_has_enough_questions_of_both_kinds(page, quiz_html):
     soup = BeautifulSoup(quiz_html[page], "html.parser")
     questions = soup.select("fieldset.quiz")
     printing = [q for q in questions if q.get("data-output")]
     assert len(questions) >= 8 and printing and len(printing) < len(questions), (
-        f"{snipcheck.rel(page)}: a quiz needs at least 8 questions, conceptual ones and "
+        f"{layout.rel(page)}: a quiz needs at least 8 questions, conceptual ones and "
         f'"what does this code print?" ones (found {len(questions)}, {len(printing)} printing).'
     )
 

@@ -1,4 +1,4 @@
-"""`nox -s new` (tests/scaffold.py) creates a topic and a snippet that pass the checks at once.
+"""`nox -s new` (snipcheck/scaffold.py) creates a topic and a snippet that pass the checks at once.
 
 The scaffold runs in a temporary copy of the repository (without environments, caches or
 git), never in the real one. There the
@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests import scaffold, snipcheck
-from tests.conftest import ROOT
+from snipcheck import scaffold
+from snipcheck.layout import RECORDED_WITH, ROOT
+from snipcheck.outputs import versions
 
 # Everything but environments, caches, build output and git's own folder.
 SKIPPED = (".git", ".nox", ".cache", ".venv", "site", "node_modules", "__pycache__", ".pytest_cache",
@@ -40,7 +41,7 @@ def repo(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*SKIPPED), dirs_exist_ok=True)
     for target in (TOPIC, f"{TOPIC}/{SNIPPET}"):
-        done = run(root, "-m", "tests.scaffold", target)
+        done = run(root, "-m", "snipcheck", "new", target)
         assert done.returncode == 0, f"nox -s new -- {target} failed:\n{done.stdout}\n{done.stderr[-3000:]}"
     return root
 
@@ -49,13 +50,14 @@ def test_the_scaffold_creates_a_page_snippets_and_their_recorded_outputs(repo):
     for path in (f"docs/{TOPIC}/index.md", f"snippets/{TOPIC}/first.py", f"snippets/{TOPIC}/first.out",
                  f"snippets/{TOPIC}/{SNIPPET}.py", f"snippets/{TOPIC}/{SNIPPET}.out"):
         assert (repo / path).is_file(), f"the scaffold did not create {path}"
-    recorded = json.loads((repo / "snippets" / TOPIC / snipcheck.RECORDED_WITH).read_text(encoding="utf-8"))
+    recorded = json.loads((repo / "snippets" / TOPIC / RECORDED_WITH).read_text(encoding="utf-8"))
     assert set(recorded) == {"first.out", f"{SNIPPET}.out"}
-    assert all(entry == snipcheck.versions() for entry in recorded.values())
+    assert all(entry == versions() for entry in recorded.values())
 
 
 def test_the_new_snippets_pass_the_snippet_checks_when_run_afresh(repo):
-    done = run(repo, "-m", "tests.snipcheck", "check", f"snippets/{TOPIC}", "--no-cache")
+    done = subprocess.run([sys.executable, "-m", "snipcheck", "check", f"snippets/{TOPIC}"], cwd=repo,
+                          env={**ENV, "SNIPCHECK_CACHE": "off"}, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "snippets: 2 executed, 0 from cache, 0 failed" in done.stdout
 
@@ -78,7 +80,7 @@ def test_the_new_page_builds_strictly_with_its_output_and_version_line(repo, tmp
     assert soup.select_one("article h1").get_text(strip=True).startswith("Demo topic")
     shown = [code.get_text() for code in soup.select("article pre code")]
     assert (repo / "snippets" / TOPIC / "first.out").read_text(encoding="utf-8") in shown
-    version = snipcheck.versions()
+    version = versions()
     titles = [t.get_text() for t in soup.select("article .filename")]
     assert f"Output · TensorFlow {version['tensorflow']} · {version['platform']}" in titles
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -107,7 +109,7 @@ def test_the_new_page_passes_the_page_checks(repo):
 def test_a_refused_name_says_why_and_changes_nothing(repo, target, message):
     config = (repo / "mkdocs.yml").read_bytes()
     files = sorted(p for p in (repo / "snippets").rglob("*") if p.is_file())
-    done = run(repo, "-m", "tests.scaffold", target, "--no-record")
+    done = run(repo, "-m", "snipcheck", "new", target, "--no-record")
     assert done.returncode == 2
     assert message in done.stderr, done.stderr
     assert (repo / "mkdocs.yml").read_bytes() == config

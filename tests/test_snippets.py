@@ -2,28 +2,24 @@
 
 import pytest
 
-from tests import snipcheck
+from snipcheck import layout, outputs, rules
 
-SNIPPETS = snipcheck.discover()
+SNIPPETS = layout.discover()
 
 
 def test_there_are_snippets():
     assert SNIPPETS, "no snippets found under snippets/"
 
 
-@pytest.mark.parametrize("snippet", SNIPPETS, ids=snipcheck.rel)
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=layout.rel)
 def test_snippet_output_matches_recording(snippet, snippet_results):
-    message = snipcheck.check(snippet_results[snippet])
+    message = outputs.check(snippet_results[snippet])
     if message:
         pytest.fail(message, pytrace=False)
 
 
-@pytest.mark.parametrize("snippet", SNIPPETS, ids=snipcheck.rel)
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=layout.rel)
 def test_snippet_seeds_itself(snippet):
     """Readers must get the same numbers at home: each snippet seeds its own randomness."""
-    source = snippet.read_text(encoding="utf-8")
-    if "import keras" in source or "import tensorflow" in source:
-        assert "keras.utils.set_random_seed(" in source, (
-            f"{snipcheck.rel(snippet)} uses Keras but never calls keras.utils.set_random_seed(...). "
-            "Seed it near the top so readers get the recorded numbers."
-        )
+    problems = rules.seed_problems(snippet)
+    assert not problems, "\n".join(problems)

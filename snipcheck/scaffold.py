@@ -4,7 +4,7 @@
 
     docs/my-topic/index.md       the topic's page: a title, a first example, its output
     snippets/my-topic/first.py   a first runnable, seeded snippet
-    snippets/my-topic/first.out  its output, recorded by running it (tests.snipcheck refresh)
+    snippets/my-topic/first.out  its output, recorded by running it (snipcheck refresh)
 
 and adds the page to the nav in mkdocs.yml (as text, so comments and layout stay as they were).
 
@@ -13,8 +13,8 @@ records its output and prints the two blocks that show it on a page.
 
 Command line (``nox -s new`` runs it with ``--no-record``, then ``nox -s outputs`` records)::
 
-    python -m tests.scaffold TOPIC [--title "Page title"] [--no-record]
-    python -m tests.scaffold TOPIC/SNIPPET [--no-record]
+    python -m snipcheck new TOPIC [--title "Page title"] [--no-record]
+    python -m snipcheck new TOPIC/SNIPPET [--no-record]
 
 Only the standard library is needed to write the files; recording runs the snippet, so it
 needs the snippets environment (TensorFlow).
@@ -30,8 +30,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS, SNIPPETS, CONFIG = ROOT / "docs", ROOT / "snippets", ROOT / "mkdocs.yml"
+from snipcheck.layout import CONFIG, DOCS, ROOT, SNIPPETS, refresh_hint, rel
 
 TOPIC = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SNIPPET = re.compile(r"[a-z][a-z0-9_]*")
@@ -125,10 +124,6 @@ class ScaffoldError(Exception):
     """Something the contributor can fix; the message says what and how."""
 
 
-def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
-
-
 # --------------------------------------------------------------------------- nav
 
 
@@ -197,7 +192,7 @@ def check_nav(old: str, new: str, title: str, page: str) -> None:
 def record(snippet: Path) -> int:
     """Run the snippet through the checker's refresh: the output is what it really prints."""
     env = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0", **os.environ}
-    return subprocess.call([sys.executable, "-m", "tests.snipcheck", "refresh", rel(snippet)], cwd=ROOT, env=env)
+    return subprocess.call([sys.executable, "-m", "snipcheck", "refresh", rel(snippet)], cwd=ROOT, env=env)
 
 
 def write_new(path: Path, text: str) -> None:
@@ -241,7 +236,7 @@ def new_snippet(topic: str, name: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.scaffold", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m snipcheck new", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", help="TOPIC for a new topic, TOPIC/SNIPPET for a new snippet")
     parser.add_argument("--title", help="the page title and nav entry of a new topic")
@@ -264,17 +259,13 @@ def main(argv: list[str]) -> int:
     if not name:
         print(f"added     {topic}/index.md to the nav in mkdocs.yml")
     if args.no_record:
-        print(f"Its output is recorded by: nox -s outputs -- {rel(snippet)}")
+        print(f"Its output is recorded by: {refresh_hint(rel(snippet))}")
     elif record(snippet):
-        print(f"\nThe snippet failed; fix it, then record its output with: "
-              f"nox -s outputs -- {rel(snippet)}", file=sys.stderr)
+        print(f"\nThe snippet failed; fix it, then record its output with: {refresh_hint(rel(snippet))}",
+              file=sys.stderr)
         return 1
     if name:
         print(f"\nShow it on a page of the topic (for example docs/{topic}/index.md) with:\n")
         print(SHOW.format(topic=topic, name=name))
     print("Next: nox -s serve to see the page, nox -s tests to run every check.")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

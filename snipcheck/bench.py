@@ -17,9 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests import snipcheck
+from snipcheck import site as site_module
+from snipcheck.layout import DOCS, ROOT, discover, rel
+from snipcheck.run import jobs, run_many
 
-ROOT = snipcheck.ROOT
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_MKDOCS_2_WARNING": "1"}
 BUDGETS = {"training-weights/": 300_000, "training-weights/experiment/": 1_000_000}
 results: list[tuple[str, bool, str]] = []
@@ -52,13 +53,13 @@ def snippets_part(snippets: list[Path]) -> None:
         fresh += timed([sys.executable, str(snippet)])[0]
 
     # the floor: one import plus each snippet's own compute, measured one at a time
-    serial = snipcheck.run_many(snippets, jobs=1)
+    serial = run_many(snippets, jobs=1)
     own = {s: r.seconds for s, r in serial.items()}
     floor = import_s + sum(own.values())
 
-    check = [sys.executable, "-m", "tests.snipcheck", "check"]
+    check = [sys.executable, "-m", "snipcheck", "check"]
     with tempfile.TemporaryDirectory() as cache:
-        env = {**ENV, "SNIPCHECK_CACHE": "1", "SNIPCHECK_CACHE_DIR": cache}
+        env = {**ENV, "SNIPCHECK_CACHE": cache}
         cold, out_cold = timed(check, env)  # (b) empty cache: everything runs, in parallel
         warm, out_warm = timed(check, env)  # (c) nothing changed
         edited = snippets[0]
@@ -69,7 +70,7 @@ def snippets_part(snippets: list[Path]) -> None:
         finally:
             edited.write_bytes(original)
 
-    parallel = snipcheck.run_many(snippets, jobs=snipcheck.jobs())
+    parallel = run_many(snippets, jobs=jobs())
     same = all(parallel[s].stdout == serial[s].stdout for s in snippets)
 
     rows = [
@@ -86,8 +87,8 @@ def snippets_part(snippets: list[Path]) -> None:
     print(f"\n(a) / (b): {fresh / cold:.1f} x faster cold; (a) / (c): {fresh / warm:.0f} x warm")
     print("own compute per snippet (serial):")
     for snippet, seconds in sorted(own.items(), key=lambda kv: -kv[1]):
-        print(f"  {seconds:6.2f} s  {snipcheck.rel(snippet)}")
-    print(f"parallel ({snipcheck.jobs()} jobs) output identical to serial: {same}\n")
+        print(f"  {seconds:6.2f} s  {rel(snippet)}")
+    print(f"parallel ({jobs()} jobs) output identical to serial: {same}\n")
 
     target("cold check <= 1.2 x floor", cold <= 1.2 * floor, f"{cold / floor:.2f} x")
     target("warm check: 0 executed", executed(out_warm) == 0, f"{executed(out_warm)}")
@@ -102,9 +103,9 @@ def executed_all(n: int) -> str:
 
 def site_part() -> Path:
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
-    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+    build = site_module.build_command(site_dir=site)
     ours = min(timed(build)[0] for _ in range(3))
-    pages = len([p for p in (ROOT / "docs").rglob("*") if p.suffix in (".md", ".ipynb")])
+    pages = len([p for p in DOCS.rglob("*") if p.suffix in (".md", ".ipynb")])
 
     with tempfile.TemporaryDirectory() as bare:
         docs = Path(bare, "docs")
@@ -129,14 +130,12 @@ def weights_part(site: Path) -> None:
     """Bytes a browser really fetches for each page (uncompressed), via Debian's Chromium."""
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve, site_pages
-
-    if not CHROMIUM.exists():
+    if not site_module.CHROMIUM.exists():
         sys.exit("bench: page weights need Debian's Chromium: apt-get install -y chromium")
     fetched: dict[str, dict[str, int]] = {}
-    with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for path in site_pages(site):
+    with site_module.serve(site) as base, sync_playwright() as p:
+        browser = site_module.launch_chromium(p)
+        for path in site_module.pages(site):
             context = browser.new_context()
             page = context.new_page()
             sizes: dict[str, int] = {}
@@ -165,7 +164,7 @@ def weights_part(site: Path) -> None:
 
 
 def main() -> int:
-    snippets_part(snipcheck.discover())
+    snippets_part(discover())
     weights_part(site_part())
     print("Targets:")
     for name, ok, figure in results:
@@ -173,5 +172,3 @@ def main() -> int:
     return 0 if all(ok for _, ok, _ in results) else 1
 
 
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,20 +2,22 @@
 
 A notebook page has one source of truth: a jupytext percent-format script under
 ``snippets/`` (``# %%`` code cells, ``# %% [markdown]`` cells). That script is also an
-ordinary snippet, so ``tests.snipcheck`` runs it and compares its stdout with its ``.out``.
+ordinary snippet, so ``python -m snipcheck check`` runs it and compares its stdout with its ``.out``.
 This module executes the same script as a notebook, in a Python kernel from this
 environment, and writes the result, outputs and figures included, to ``docs/``. The
 notebook's metadata records a hash of the source, so the checks can tell a stale notebook.
 
+* the kernel runs under the same guards as every snippet (``snipcheck.run.Guards``): a
+  network attempt or a Python warning fails generation with the same message;
 * a cell that raises fails generation, naming the cell and its line in the source;
-* so does a cell that writes to stderr (a warning readers would see);
+* so does a cell that writes to stderr (readers would see it);
 * the old notebook is replaced only after a clean run (temp file, then rename);
 * a notebook whose hash matches its source and whose text outputs still match the
   recorded ``.out`` is left byte-identical (pass ``--force`` to re-run it anyway).
 
 Command line (what ``nox -s outputs`` runs after refreshing the snippets)::
 
-    python -m tests.notebooks [--force] [SNIPPET ...]
+    python -m snipcheck notebooks [--force] [SNIPPET ...]
 """
 
 from __future__ import annotations
@@ -27,26 +29,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests import snipcheck
+from snipcheck.compare import matches
+from snipcheck.layout import ROOT, notebook_sources, refresh_hint, rel, settings
+from snipcheck.run import Result
 
-ROOT, SNIPPETS, DOCS = snipcheck.ROOT, snipcheck.SNIPPETS, snipcheck.DOCS
-
-
-
-def _notebook_sources() -> dict[Path, Path]:
-    """Source under snippets/ -> notebook page under docs/: every snippet in jupytext's
-    percent format (its first line opens a cell with '# %%') becomes the notebook of the
-    same name and topic."""
-    return {
-        source: DOCS / source.relative_to(SNIPPETS).with_suffix(".ipynb")
-        for source in snipcheck.discover()
-        if source.read_text(encoding="utf-8").startswith("# %%")
-    }
-
-
-NOTEBOOKS = _notebook_sources()
 META = "generated_from"  # notebook metadata key: {"source": path, "sha256": hash}
-HINT = "nox -s outputs -- {path}"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -128,16 +115,24 @@ def _describe(source: Path, nb, index: int) -> str:
     number = _code_cells(nb).index(cell) + 1
     line = _cell_lines(source, nb)[index]
     first = next((ln for ln in _text(cell["source"]).splitlines() if ln.strip()), "")
-    where = f"line {line} of {snipcheck.rel(source)}" if line else snipcheck.rel(source)
+    where = f"line {line} of {rel(source)}" if line else rel(source)
     return f"code cell {number} ({where}), which starts `{first.strip()}`"
 
 
 # --------------------------------------------------------------------------- running
 
 
+GUARD = "import snipcheck.run\nsnipcheck.run.guard_kernel()"
+REPORT = "import snipcheck.run\nprint(snipcheck.run.kernel_report())"
+
+
 def execute(source: Path, timeout: float | None = None):
-    """Run a jupytext source as a notebook in a kernel of this Python; return the notebook."""
+    """Run a jupytext source as a notebook in a kernel of this Python, under the snippet
+    guards; return the notebook. Raises NotebookError naming the cell and the fix."""
+    import json
+
     import jupytext
+    import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
@@ -150,7 +145,7 @@ def execute(source: Path, timeout: float | None = None):
     for number, cell in enumerate(nb.cells, start=1):
         cell["id"] = f"cell-{number}"  # stable ids: regenerating does not churn the file
     if timeout is None:
-        timeout = snipcheck.settings(source)["timeout"]
+        timeout = settings(source)["timeout"]
 
     # kernel_dirs=[]: always the native kernel of *this* interpreter, never a python3
     # kernelspec registered elsewhere on the machine.
@@ -162,45 +157,65 @@ def execute(source: Path, timeout: float | None = None):
         allow_errors=False,
         record_timing=False,
         # Library log lines written straight to the process's stderr (TensorFlow's C++
-        # logging) stay out of the notebook; Python warnings still reach it, and fail below.
+        # logging) stay out of the notebook; Python warnings are caught by the guards.
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
         resources={"metadata": {"path": str(ROOT)}},
     )
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    guard, report = nbformat.v4.new_code_cell(GUARD), nbformat.v4.new_code_cell(REPORT)
+    cells = nb.cells
+    nb.cells = [guard, *cells, report]  # executed around the real cells, then removed
+    raised = None
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_stderr:
         try:
-            client.execute(env=env, stderr=kernel_stderr)
-        except CellExecutionError:
-            index = next(
-                i for i, cell in enumerate(nb.cells)
-                if any(o["output_type"] == "error" for o in cell.get("outputs", []))
-            )
-            error = next(o for o in nb.cells[index]["outputs"] if o["output_type"] == "error")
-            trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
-            raise NotebookError(
-                f"{_describe(source, nb, index)}, raised {error['ename']}: {error['evalue']}\n"
-                f"{trace[-2000:]}\n"
-                f"The old notebook was left as it was. Fix the cell, then run: "
-                + HINT.format(path=snipcheck.rel(source))
-            ) from None
+            with client.setup_kernel(env=env, stderr=kernel_stderr):
+                client.execute_cell(guard, 0)
+                for index, cell in enumerate(cells, start=1):
+                    try:
+                        client.execute_cell(cell, index)
+                    except CellExecutionError:
+                        raised = index - 1
+                        break
+                client.execute_cell(report, len(nb.cells) - 1)
         except (DeadKernelError, TimeoutError, RuntimeError) as exc:
             kernel_stderr.seek(0)
             raise NotebookError(
-                f"{snipcheck.rel(source)}: the notebook kernel failed: {exc}\n"
+                f"{rel(source)}: the notebook kernel failed: {exc}\n"
                 f"{kernel_stderr.read()[-2000:]}\n"
                 "The old notebook was left as it was."
             ) from None
+        finally:
+            nb.cells = cells
+    for number, cell in enumerate(_code_cells(nb), start=1):  # as if the guards were not there
+        if cell.get("execution_count"):
+            cell["execution_count"] = number
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = number
 
+    printed = "".join(_text(o.get("text", "")) for o in report.get("outputs", []) if o.get("name") == "stdout")
+    guards = json.loads(printed or '{"status": "ok", "detail": ""}')
+    left = "The old notebook was left as it was."
+    if guards["status"] in ("network", "warned"):
+        raise NotebookError(Result(source, guards["status"], detail=guards["detail"]).explain() + "\n" + left)
+    if raised is not None:
+        error = next(o for o in nb.cells[raised]["outputs"] if o["output_type"] == "error")
+        trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
+        raise NotebookError(
+            f"{_describe(source, nb, raised)}, raised {error['ename']}: {error['evalue']}\n"
+            f"{trace[-2000:]}\n"
+            f"{left} Fix the cell, then run: {refresh_hint(rel(source))}"
+        )
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output["output_type"] == "stream" and output["name"] == "stderr":
                 raise NotebookError(
                     f"{_describe(source, nb, index)}, wrote to stderr (readers would see it):\n"
                     f"{_text(output['text']).strip()[-2000:]}\n"
-                    "Notebooks, like snippets, must run without warnings. The old notebook was "
-                    "left as it was. Fix the cell, then run: " + HINT.format(path=snipcheck.rel(source))
+                    f"Notebooks, like snippets, must not write to stderr. {left} Fix the cell, "
+                    f"then run: {refresh_hint(rel(source))}"
                 )
-    nb.metadata[META] = {"source": snipcheck.rel(source), "sha256": source_hash(source)}
+    nb.metadata[META] = {"source": rel(source), "sha256": source_hash(source)}
     return nb
 
 
@@ -208,13 +223,7 @@ def up_to_date(source: Path, notebook: Path) -> bool:
     """The notebook was made from this source and still shows its recorded output."""
     if not notebook.exists() or stored_hash(notebook) != source_hash(source):
         return False
-    recorded = snipcheck.output_path(source)
-    if not recorded.exists():
-        return False
-    cfg = snipcheck.settings(source)
-    return snipcheck.same_output(
-        recorded.read_text(encoding="utf-8"), text_output(notebook), cfg["rtol"], cfg["atol"]
-    )
+    return matches(source, text_output(notebook))
 
 
 def generate(source: Path, notebook: Path, force: bool = False) -> str:
@@ -239,14 +248,14 @@ def generate(source: Path, notebook: Path, force: bool = False) -> str:
 def _selected(args: list[str]) -> dict[Path, Path]:
     """The notebooks whose source is named (or lies under a named folder); all without args."""
     if not args:
-        return dict(NOTEBOOKS)
+        return notebook_sources()
     chosen = {}
     for arg in args:
         path = Path(arg)
         path = (path if path.is_absolute() else Path.cwd() / path).resolve()
         if path.suffix in (".out", ".ipynb"):
             path = path.with_suffix(".py")
-        for source, notebook in NOTEBOOKS.items():
+        for source, notebook in notebook_sources().items():
             if path in (source, notebook.with_suffix(".py")) or path in source.parents:
                 chosen[source] = notebook
     return chosen
@@ -261,13 +270,9 @@ def main(argv: list[str]) -> int:
             status = generate(source, notebook, force=force)
         except NotebookError as exc:
             failed += 1
-            print(f"FAILED    {snipcheck.rel(notebook)}\n{exc}\n")
+            print(f"FAILED    {rel(notebook)}\n{exc}\n")
             continue
-        print(f"{status:9} {snipcheck.rel(notebook)}")
+        print(f"{status:9} {rel(notebook)}")
     if failed:
         print(f"{failed} notebook(s) failed; the old notebooks were left as they were.")
     return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

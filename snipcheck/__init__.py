@@ -1,0 +1,19 @@
+"""The engine behind the site's promise: every code line a reader sees runs, and every
+output shown is the recorded output of that run.
+
+Modules, each with one job (arrows are imports; nothing here imports ``tests``, and the
+MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)::
+
+    layout     paths, snippet discovery, the Snippet value, the inclusion grammar, the
+               refresh hint, the recorded-with name            (standard library only)
+    compare    normalise, tolerance compare, diff; ``mismatch`` against a recording
+    run        TensorFlow preloaded once, one forked child per snippet, the guards, Result
+    cache      verified runs, keyed on everything that can change an output; one switch
+    outputs    check and refresh recorded outputs, version stamps
+    notebooks  notebook pages generated from percent-format snippets, same guards
+    scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
+    site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
+    bench      ``nox -s bench``: speed and size, side by side
+
+``python -m snipcheck`` is the command line (see ``__main__``).
+"""

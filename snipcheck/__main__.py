@@ -1,0 +1,40 @@
+"""One command line for the engine (the nox sessions call it)::
+
+    python -m snipcheck check     [SNIPPET ...]          compare snippets with their recorded outputs
+    python -m snipcheck refresh   [SNIPPET ...]          re-run them, rewrite outputs that changed
+    python -m snipcheck notebooks [--force] [SNIPPET ...] regenerate notebooks from their sources
+    python -m snipcheck new       TOPIC[/SNIPPET] [...]  scaffold a topic or a snippet
+    python -m snipcheck bench                            speed and size figures, side by side
+"""
+
+from __future__ import annotations
+
+import sys
+
+COMMANDS = ("check", "refresh", "notebooks", "new", "bench")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command in ("check", "refresh"):
+        from snipcheck import outputs
+
+        return outputs.main(command, rest)
+    if command == "notebooks":
+        from snipcheck import notebooks
+
+        return notebooks.main(rest)
+    if command == "new":
+        from snipcheck import scaffold
+
+        return scaffold.main(rest)
+    from snipcheck import bench
+
+    return bench.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

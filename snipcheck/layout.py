@@ -1,0 +1,193 @@
+"""Where things live and how pages name them: every rule that ties pages to snippets.
+
+* a snippet is any ``snippets/<topic>/*.py`` whose name does not start with ``_``; its
+  recorded stdout sits beside it as ``<name>.out``, and ``recorded-with.json`` in the same
+  folder says which versions recorded each output;
+* a snippet in jupytext's percent format (its first line opens a cell with ``# %%``) is also
+  the source of the notebook page of the same name in ``docs/<topic>/``;
+* a page shows a snippet by an inclusion line, ``--8<-- "snippets/<topic>/<name>.py"`` (or
+  ``...py:section`` for the lines between ``# --8<-- [start:section]`` and ``[end:section]``),
+  and its output by a fence whose only line includes the ``.out``;
+* ``nox -s outputs -- PATH`` is the one command that records or refreshes an output.
+
+Standard library only: the MkDocs hooks import this module, and the docs build never imports
+TensorFlow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+DOCS = ROOT / "docs"
+CONFIG = ROOT / "mkdocs.yml"
+
+RECORDED_WITH = "recorded-with.json"  # per snippet folder: output file -> versions that recorded it
+NOTEBOOK_MARK = "# %%"  # a snippet that starts with this is a notebook source
+DEFAULTS = {"rtol": 1e-3, "atol": 1e-6, "timeout": 120.0}
+SETTINGS = re.compile(r"^#\s*snipcheck:(.*)$", re.MULTILINE)
+
+# ---------------------------------------------------------------------- the inclusion grammar
+
+# A line that pymdownx.snippets reads as an inclusion: --8<-- "file", --8<-- "file:section",
+# or a bare --8<-- line that opens or closes a block of inclusions. An escaped ";--8<--" line
+# is text, not an inclusion.
+INCLUDE = re.compile(
+    r'^(?P<indent>[ \t]*)-+8<-+'
+    r'(?:[ \t]+(?P<quote>["\'])(?P<path>[^"\':\n]*)(?::(?P<section>[^"\'\n]*))?(?P=quote))?[ \t]*$',
+    re.MULTILINE,
+)
+# A section marker in a snippet: # --8<-- [start:name] ... # --8<-- [end:name]
+SECTION = re.compile(r"-+8<-+[ \t]+\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[\w-]*)[ \t]*\]", re.IGNORECASE)
+# An output block: a fence (any indent, ``` or ~~~) whose only line includes a recorded output.
+OUTPUT_BLOCK = re.compile(
+    r'^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n'
+    r'(?P=indent)-+8<-+[ \t]+"(?P<path>snippets/[^"\n]+\.out)"[ \t]*\n'
+    r"(?P=indent)(?P=fence)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def includes(text: str) -> list[re.Match]:
+    """Every inclusion line in ``text`` that names a file."""
+    return [m for m in INCLUDE.finditer(text) if m["path"]]
+
+
+def sections(source: str) -> list[str]:
+    """The names of the sections a snippet marks."""
+    return [m["name"] for m in SECTION.finditer(source) if m["kind"].lower() == "start"]
+
+
+def shown_code(source: str) -> str:
+    """A snippet's source as a page shows it: section-marker lines removed."""
+    return "\n".join(line for line in source.splitlines() if not SECTION.search(line))
+
+
+def refresh_hint(path) -> str:
+    """The one command that records or refreshes the output of the snippet at ``path``."""
+    return f"nox -s outputs -- {path}"
+
+
+# ---------------------------------------------------------------------- snippets
+
+
+class SnippetError(Exception):
+    """A problem a contributor can fix; the message says where and how."""
+
+
+def rel(path) -> str:
+    """A path as contributors type it: relative to the repository root."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def discover(root: Path = SNIPPETS) -> list[Path]:
+    """Every runnable snippet, in a stable order."""
+    return sorted(p for p in Path(root).rglob("*.py") if not p.name.startswith("_"))
+
+
+def output_path(snippet: Path) -> Path:
+    return Path(snippet).with_suffix(".out")
+
+
+def settings(snippet: Path) -> dict[str, float]:
+    """Defaults, overridden by a ``# snipcheck: key=value`` comment in the snippet."""
+    found = dict(DEFAULTS)
+    for line in SETTINGS.findall(Path(snippet).read_text(encoding="utf-8")):
+        for item in line.split():
+            key, _, value = item.partition("=")
+            if key not in DEFAULTS or not value:
+                raise SnippetError(
+                    f"{rel(snippet)}: unknown setting {item!r} in '# snipcheck:' comment. "
+                    f"Use key=value with keys {', '.join(DEFAULTS)}."
+                )
+            found[key] = float(value)
+    return found
+
+
+def notebook_path(snippet: Path) -> Path | None:
+    """The notebook page made from this snippet, if it is a notebook source."""
+    snippet = Path(snippet)
+    try:
+        relative = snippet.resolve().relative_to(SNIPPETS)
+    except ValueError:
+        return None
+    if not snippet.read_text(encoding="utf-8").startswith(NOTEBOOK_MARK):
+        return None
+    return DOCS / relative.with_suffix(".ipynb")
+
+
+def notebook_sources() -> dict[Path, Path]:
+    """Every notebook source under snippets/ and the notebook page it becomes."""
+    return {s: nb for s in discover() if (nb := notebook_path(s))}
+
+
+def pages() -> list[Path]:
+    """Every page source under docs/ (Markdown and notebooks)."""
+    return sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")])
+
+
+def pages_including(snippet: Path) -> list[str]:
+    """Pages whose source names this snippet or its recorded output (a notebook page names
+    the snippet it was generated from in its metadata)."""
+    names = {rel(snippet), rel(output_path(snippet))}
+    return [rel(page) for page in pages() if any(n in page.read_text(encoding="utf-8") for n in names)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Snippet:
+    """One snippet and everything that belongs to it."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return rel(self.path)
+
+    @property
+    def output(self) -> Path:
+        return output_path(self.path)
+
+    @property
+    def settings(self) -> dict[str, float]:
+        return settings(self.path)
+
+    @property
+    def notebook(self) -> Path | None:
+        return notebook_path(self.path)
+
+    @property
+    def pages(self) -> list[str]:
+        return pages_including(self.path)
+
+    @property
+    def hint(self) -> str:
+        return refresh_hint(self.name)
+
+
+# ---------------------------------------------------------------------- MkDocs configuration
+
+
+def base_paths(config) -> list[Path]:
+    """Where pymdownx.snippets looks for included files (relative to the working directory)."""
+    options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
+    bases = options.get("base_path", ["."])
+    return [Path(b) for b in ([bases] if isinstance(bases, str) else bases)]
+
+
+def find_included(path: str, config) -> Path | None:
+    """The file an inclusion line names, as pymdownx.snippets would find it."""
+    return next((base / path for base in base_paths(config) if (base / path).is_file()), None)
+
+
+def built_page(site: Path, page: Path) -> Path:
+    """Where MkDocs writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html."""
+    relative = Path(page).resolve().relative_to(DOCS) if Path(page).is_absolute() else Path(page)
+    if relative.stem == "index":
+        return Path(site) / relative.parent / "index.html"
+    return Path(site) / relative.with_suffix("") / "index.html"

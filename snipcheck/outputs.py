@@ -1,0 +1,143 @@
+"""Check snippets against their recorded outputs, and refresh those outputs.
+
+* ``check`` turns one run into None (it passed) or the message a contributor reads;
+* ``refresh`` rewrites an output only when it differs beyond tolerance, never touches a
+  failing snippet's output, and stamps each confirmed output with the versions that
+  produced it (``recorded-with.json``, shown beside every output on the site).
+
+Command line (``nox -s outputs`` runs ``refresh``, then ``notebooks``)::
+
+    python -m snipcheck refresh [SNIPPET ...] [--jobs N]
+    python -m snipcheck check   [SNIPPET ...] [--jobs N]
+
+``SNIPCHECK_CACHE=off`` executes every snippet (see ``snipcheck.cache``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from snipcheck import cache as cache_module
+from snipcheck.compare import mismatch
+from snipcheck.layout import RECORDED_WITH, SnippetError, discover, output_path, rel
+from snipcheck.run import Result, jobs as default_jobs
+
+
+def check(result: Result) -> str | None:
+    """None when the snippet ran clean and matches its recording, else the message."""
+    if not result.ok:
+        return result.explain()
+    return mismatch(result.snippet, result.stdout)
+
+
+def versions() -> dict[str, str]:
+    """What produced an output: shown beside it on the site, so readers know why theirs differ."""
+    import platform
+    from importlib import metadata
+
+    def version(*names: str) -> str:
+        for name in names:
+            try:
+                return metadata.version(name)
+            except metadata.PackageNotFoundError:
+                continue
+        return "not installed"
+
+    return {
+        "tensorflow": version("tensorflow", "tensorflow-cpu"),
+        "keras": version("keras"),
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+    }
+
+
+def note_versions(outputs: list[Path]) -> None:
+    """Record, beside each folder's outputs, the versions that last produced or checked them."""
+    stamp = versions()
+    for folder in sorted({o.parent for o in outputs}):
+        path = folder / RECORDED_WITH
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        data.update({o.name: stamp for o in outputs if o.parent == folder})
+        text = json.dumps(dict(sorted(data.items())), indent=2) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
+def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
+    """Re-run snippets; rewrite an output only when it differs beyond tolerance.
+
+    A snippet that fails keeps its recorded output untouched. Every output that was
+    written or confirmed gets the current versions in its folder's recorded-with.json.
+    Returns the exit code.
+    """
+    failed = 0
+    confirmed = []
+    for snippet, result in sorted(cache_module.run_checked(snippets, jobs, cache).items()):
+        if not result.ok:
+            failed += 1
+            echo(f"FAILED    {rel(snippet)} (recorded output left as it was)\n{result.explain()}\n")
+            continue
+        recorded = output_path(snippet)
+        if mismatch(snippet, result.stdout) is None:
+            echo(f"unchanged {rel(recorded)}")
+        else:
+            tmp = recorded.with_suffix(".out.tmp")
+            tmp.write_text(result.stdout, encoding="utf-8")
+            tmp.replace(recorded)
+            echo(f"updated   {rel(recorded)}")
+        confirmed.append(recorded)
+    note_versions(confirmed)
+    if failed:
+        echo(f"{failed} snippet(s) failed; their recorded outputs were not changed.")
+    return 1 if failed else 0
+
+
+def check_all(snippets: list[Path], jobs: int = 1, cache=None, echo=print) -> int:
+    """Check snippets against their recordings; print failures and a summary line."""
+    results = cache_module.run_checked(snippets, jobs, cache)
+    failures = [m for m in (check(results[s]) for s in snippets) if m]
+    for message in failures:
+        echo(message + "\n")
+    ran = sum(not r.cached for r in results.values())
+    echo(f"snippets: {ran} executed, {len(results) - ran} from cache, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+def resolve(args: list[str]) -> list[Path]:
+    """The snippets named on a command line (files, their outputs, or folders); all without args."""
+    if not args:
+        return discover()
+    chosen = []
+    for arg in args:
+        path = Path(arg)
+        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if path.suffix == ".out":
+            path = path.with_suffix(".py")
+        if path.is_dir():
+            chosen.extend(discover(path))
+        elif path.suffix == ".py" and path.exists():
+            chosen.append(path)
+        else:
+            raise SnippetError(f"{arg}: no such snippet. Give a path under snippets/ to a .py file.")
+    return chosen
+
+
+def main(command: str, argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m snipcheck {command}", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("snippets", nargs="*", help="snippet files or folders (default: all)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="snippets run at once")
+    args = parser.parse_args(argv)
+    try:
+        snippets = resolve(args.snippets)
+    except SnippetError as exc:
+        print(exc)
+        return 2
+    action = refresh if command == "refresh" else check_all
+    return action(snippets, jobs=args.jobs, cache=cache_module.configured())

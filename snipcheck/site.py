@@ -1,0 +1,147 @@
+"""The built site: build it as ``nox -s docs`` does, serve it on 127.0.0.1, drive it in
+Debian's Chromium, list its pages. Used by the tests and by the bench."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from snipcheck.layout import CONFIG, ROOT
+
+BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Another host's name never resolves: a request to it fails at once (and is still
+    # reported by the tests) instead of reaching the network.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+def build_command(config: Path = CONFIG, site_dir: Path | None = None) -> list[str]:
+    """``mkdocs build --strict`` as ``nox -s docs`` runs it (never with -v: it skips anchors)."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)]
+    return command + (["-d", str(site_dir)] if site_dir else [])
+
+
+def build(config: Path = CONFIG, site_dir: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(build_command(config, site_dir), cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True)
+
+
+class SiteCopy:
+    """docs/ and mkdocs.yml copied into ``folder`` to be broken on purpose and built.
+
+    hooks/ and overrides/ are linked beside the copied config, so every path in it resolves
+    as in the repository; snippets resolve from the repository (the build runs there).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.docs = self.folder / "docs"
+        self.config = self.folder / "mkdocs.yml"
+        self.site = self.folder / "site"
+        shutil.copytree(ROOT / "docs", self.docs)
+        shutil.copy(CONFIG, self.config)
+        for name in ("hooks", "overrides"):
+            (self.folder / name).symlink_to(ROOT / name)
+
+    def edit_page(self, page: str, old: str, new: str) -> None:
+        path = self.docs / page
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def edit_config(self, old: str, new: str) -> None:
+        text = self.config.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        self.config.write_text(text.replace(old, new), encoding="utf-8")
+
+    def build(self) -> subprocess.CompletedProcess:
+        return build(self.config, self.site)
+
+
+def pages(site: Path) -> list[str]:
+    """Every page's path, from the sitemap MkDocs writes."""
+    import xml.etree.ElementTree as ET
+
+    import yaml
+
+    site_url = yaml.load(CONFIG.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["site_url"]
+    locs = ET.parse(Path(site) / "sitemap.xml").iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    return sorted(loc.text.replace(site_url, "/") for loc in locs)
+
+
+@contextlib.contextmanager
+def serve(directory: Path, prefix: str = "/"):
+    """Serve ``directory`` on 127.0.0.1 on a free port under ``prefix``, as a static host
+    does: a missing page gets 404.html with status 404. Yields the base URL."""
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import urlsplit
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def translate_path(self, path):
+            clean = urlsplit(path).path
+            if not clean.startswith(prefix):
+                return str(Path(directory) / "\0missing")
+            return super().translate_path("/" + clean[len(prefix):])
+
+        def send_error(self, code, message=None, explain=None):
+            page = Path(directory) / "404.html"
+            if code != 404 or not page.exists():
+                return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    handler = functools.partial(Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright (never a browser downloaded by a test tool)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def watched_page(browser, url: str, **context_options):
+    """A fresh browser context on ``url``. Yields ``(page, errors, foreign)``: console and
+    page errors, and requests to any host but 127.0.0.1, collected while the page is used."""
+    from urllib.parse import urlsplit
+
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", None) else None)
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.goto(url, wait_until="networkidle")
+    try:
+        yield page, errors, foreign
+    finally:
+        context.close()
