@@ -238,7 +238,7 @@ def test_notes_diagram_works_offline_with_a_text_alternative(built_site):
     assert images, f"{NOTES}: the flow chart is missing (ship it as an SVG under docs/assets/)."
     for img in images:
         assert len(img.get("alt", "")) > 40, f"{NOTES}: the flow chart {img['src']} needs a text alternative (alt)."
-        svg = (html_path(built_site, NOTES).parent / img["src"]).resolve()
+        svg = (layout.built_page(built_site, NOTES).parent / img["src"]).resolve()
         assert svg.exists(), f"{NOTES}: {img['src']} is not in the built site."
         source = svg.read_text(encoding="utf-8")
         assert "<title" in source and "<desc" in source, f"{svg.name}: add <title> and <desc> for screen readers."

@@ -1,0 +1,74 @@
+"""The layout shows the architecture, and these arrows must never exist:
+
+* a hook importing anything but the standard library, MkDocs and ``snipcheck.layout``
+  (the docs build must never import TensorFlow);
+* ``snipcheck/layout.py`` importing anything but the standard library;
+* the engine importing from ``tests/``;
+* a test module importing another test module or ``conftest``;
+* a snippet importing the engine.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from snipcheck.layout import ROOT, discover, rel
+
+STDLIB = set(sys.stdlib_module_names)
+
+
+def imports(path: Path) -> list[str]:
+    """Every module a file imports, at any depth (``from a.b import c`` gives ``a.b``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+            if node.module == "snipcheck":
+                found += [f"snipcheck.{alias.name}" for alias in node.names]
+    return found
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("hook", sorted((ROOT / "hooks").glob("*.py")), ids=rel)
+def test_hooks_import_only_the_layout_module(hook):
+    bad = [m for m in imports(hook)
+           if top(m) not in STDLIB | {"mkdocs", "__future__"} and m not in ("snipcheck.layout",)]
+    assert not bad, f"{rel(hook)} imports {bad}; hooks may import only the standard library, MkDocs and snipcheck.layout"
+
+
+def test_the_layout_module_imports_only_the_standard_library():
+    bad = [m for m in imports(ROOT / "snipcheck" / "layout.py") if top(m) not in STDLIB | {"__future__"}]
+    assert not bad, f"snipcheck/layout.py imports {bad}: the hooks import it, so it must stay standard library only"
+
+
+@pytest.mark.parametrize("module", sorted((ROOT / "snipcheck").glob("*.py")), ids=rel)
+def test_the_engine_never_imports_the_tests(module):
+    bad = [m for m in imports(module) if top(m) in ("tests", "conftest")]
+    assert not bad, f"{rel(module)} imports {bad}: shared helpers belong in the package, not in tests/"
+
+
+@pytest.mark.parametrize("test", sorted((ROOT / "tests").glob("*.py")), ids=rel)
+def test_no_test_module_imports_another_or_conftest(test):
+    bad = [m for m in imports(test) if top(m) in ("tests", "conftest") or top(m).startswith("test_")]
+    assert not bad, f"{rel(test)} imports {bad}: share fixtures through conftest and helpers through snipcheck/"
+
+
+@pytest.mark.parametrize("snippet", discover(), ids=rel)
+def test_snippets_never_import_the_engine(snippet):
+    bad = [m for m in imports(snippet) if top(m) in ("snipcheck", "tests")]
+    assert not bad, f"{rel(snippet)} imports {bad}: a snippet is what readers run, without the checker"
+
+
+def test_the_arrows_test_can_fail(tmp_path):
+    hook = tmp_path / "bad_hook.py"
+    hook.write_text("import tensorflow\nfrom snipcheck import run\nfrom snipcheck.layout import ROOT\n")
+    assert imports(hook) == ["tensorflow", "snipcheck", "snipcheck.run", "snipcheck.layout"]
