@@ -1,10 +1,11 @@
 """MkDocs hook: every built page sends a strict Content Security Policy.
 
 A page may only run the scripts that the site ships (``'self'``) and the theme's own inline
-scripts, each allowed by the SHA-256 hash of its exact text, computed here at build time
-from the page as written. Anything else that would run in the reader's browser, such as a
-``<script>`` that slipped into a page's Markdown, an ``onload=`` attribute or a
-``javascript:`` link, is refused by the browser (``tests/test_hardening.py`` checks that no
+scripts (Material's, and mkdocs-jupyter's on a notebook page), each allowed by the SHA-256
+hash of its exact text, computed here at build time. A script that comes from the page's own
+source (a ``<script>`` in the Markdown, or in a notebook's Markdown cell or output) gets no
+hash, so the browser refuses it, as it refuses an ``onload=`` attribute or a ``javascript:``
+link (``tests/test_hardening.py`` checks that no
 page reports a violation, and ``snipcheck.rules.raw_html_problems`` names such a page before
 it is built). The policy is a ``<meta http-equiv>`` tag, the first child of ``<head>``, so it
 covers every script after it; GitHub Pages cannot send headers.
@@ -17,7 +18,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
+from pathlib import Path
 
 # An inline script element: <script attrs>text</script>, without a src attribute.
 SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<text>.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
@@ -33,35 +36,59 @@ POLICY = (
 )
 
 
-def inline_script_hashes(page: str) -> list[str]:
-    """The CSP source of every inline script the browser would run, in page order."""
+def inline_scripts(page: str) -> list[str]:
+    """The text of every inline script the browser would run, in page order."""
     found = []
     for m in SCRIPT.finditer(page):
         attrs = m["attrs"] or ""
         if re.search(r"\ssrc\s*=", attrs, re.IGNORECASE):
             continue
         kind = TYPE.search(attrs)
-        if (kind["type"].lower() if kind else "") not in RUNS:
-            continue
-        digest = base64.b64encode(hashlib.sha256(m["text"].encode("utf-8")).digest()).decode()
-        source = f"'sha256-{digest}'"
-        if source not in found:
-            found.append(source)
+        if (kind["type"].lower() if kind else "") in RUNS:
+            found.append(m["text"])
     return found
 
 
-def with_policy(page: str) -> str:
-    """The page with its Content Security Policy as the first element of <head>."""
+def source_of(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def with_policy(page: str, untrusted=lambda script: False) -> str:
+    """The page with its Content Security Policy as the first element of <head>: a hash for
+    every inline script except those ``untrusted`` says came from the page's own source."""
     head = HEAD.search(page)
     if head is None or 'http-equiv="Content-Security-Policy"' in page:
         return page
-    policy = POLICY.format(hashes=" ".join(inline_script_hashes(page)))
+    hashes = []
+    for script in inline_scripts(page):
+        if not untrusted(script) and source_of(script) not in hashes:
+            hashes.append(source_of(script))
+    policy = POLICY.format(hashes=" ".join(hashes))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy, quote=False)}">'
     return page[: head.end()] + meta + page[head.end() :]
 
 
+def _author_text(page) -> str:
+    """What the page's author wrote: a notebook's Markdown cells and stored outputs."""
+    try:
+        cells = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return ""
+    return json.dumps([c.get("source") for c in cells if c.get("cell_type") == "markdown"]
+                      + [c.get("outputs") for c in cells], ensure_ascii=False)
+
+
 def on_post_page(output: str, page, config) -> str:
-    return with_policy(output)
+    content = page.content or ""
+    if str(page.file.src_uri).endswith(".ipynb"):
+        # mkdocs-jupyter puts its own template scripts into the content: trust those, not
+        # what the notebook's author wrote (a script text found in the notebook's source).
+        written = _author_text(page)
+        return with_policy(output, lambda script: bool(script.strip()) and (
+            script.strip() in written or json.dumps(script.strip(), ensure_ascii=False)[1:-1] in written))
+    authored = set(inline_scripts(content))  # a Markdown page's content is all the author's
+    return with_policy(output, lambda script: script in authored)
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:

@@ -185,7 +185,7 @@ def seed_problems(snippet: Path) -> list[str]:
 # legends), so a page could run code that no check executes; the site's Content Security
 # Policy blocks it in the browser too (hooks/csp.py), and this rule names the page first.
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _SCHEME = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
 
 

@@ -435,7 +435,7 @@ def jobs() -> int:
 MAX_OUTPUT = 64 * 1024  # bytes of stdout a snippet may print: a page shows all of it
 
 
-class Stopped(BaseException):
+class Stopped(KeyboardInterrupt):
     """SIGINT or SIGTERM reached the checker: every child was killed, nothing may be written."""
 
     def __init__(self, signum: int):

@@ -652,3 +652,16 @@ def test_quiz_survives_corrupt_saved_progress(browser, site_url, name):
         page.reload(wait_until="networkidle")
         assert page.locator("fieldset.quiz").first.get_by_role("radio").nth(1).is_checked()
     assert not errors, errors
+
+
+def test_without_the_kernel_the_python_guard_still_refuses(victim, tmp_path, monkeypatch):
+    """Where the kernel refuses namespaces (some CI containers), the audit hooks alone refuse
+    a Python write and a Python connection, with the same messages."""
+    monkeypatch.setattr(run, "confine", lambda root=layout.ROOT: [])
+    writer = write(tmp_path, "writes.py", f"open({str(victim / 'page.md')!r}, 'w').write('x')\n")
+    caller = write(tmp_path, "calls.py", f"import socket\nsocket.create_connection(('{NOWHERE}', 80), timeout=3)\n")
+    results = run.run_many([writer, caller], jobs=2)
+    assert results[writer].confined == [] and results[writer].status == "wrote"
+    assert f"open {layout.rel(victim / 'page.md')} at" in results[writer].detail
+    assert (victim / "page.md").read_text(encoding="utf-8") == "The true sentence.\n"
+    assert results[caller].status == "network", results[caller].explain()
