@@ -64,7 +64,7 @@ def output_distributions() -> list[str]:
     found: dict[str, str] = {}
     while todo:
         requirement = todo.pop()
-        if "extra ==" in requirement.replace('"', "'").replace("extra==", "extra =="):
+        if not _applies(requirement):
             continue
         name = norm(re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement).group(1))
         dist = installed.get(name)
@@ -73,6 +73,23 @@ def output_distributions() -> list[str]:
         found[name] = dist.version
         todo.extend(getattr(dist, "requires", None) or [])
     return sorted(f"{name}=={version}" for name, version in found.items())
+
+
+def _applies(requirement: str) -> bool:
+    """Whether a requirement applies here: its environment marker holds on this machine, and
+    it is not for an extra (``colorama; sys_platform == "win32"`` does not, so a package that
+    only another environment installs for another reason does not count)."""
+    if ";" not in requirement:
+        return True
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:  # no packaging: count only unconditional requirements
+        return False
+    try:
+        marker = Requirement(requirement).marker
+    except ValueError:
+        return False
+    return marker is None or marker.evaluate({"extra": ""})
 
 
 def environment_fingerprint() -> str:

@@ -665,3 +665,14 @@ def test_without_the_kernel_the_python_guard_still_refuses(victim, tmp_path, mon
     assert f"open {layout.rel(victim / 'page.md')} at" in results[writer].detail
     assert (victim / "page.md").read_text(encoding="utf-8") == "The true sentence.\n"
     assert results[caller].status == "network", results[caller].explain()
+
+
+def test_a_requirement_for_another_platform_does_not_count():
+    """colorama (required by some packages on Windows only) is installed in the tests
+    environment for other reasons; counting it made the two fingerprints differ."""
+    if sys.platform == "win32":
+        pytest.skip("the marker holds on Windows")
+    assert not snipcache._applies('colorama; sys_platform == "win32"')
+    assert not snipcache._applies('pytest; extra == "test"')
+    assert snipcache._applies("numpy>=1.26")
+    assert snipcache._applies('typing-extensions; python_version >= "3.8"')
