@@ -49,12 +49,15 @@ def outputs(session: nox.Session) -> None:
 
     nox -s outputs                                  # every snippet
     nox -s outputs -- snippets/training-weights/regression.py
+    nox -s outputs -- --no-cache snippets/training-weights/regression.py   # execute, never reuse
 
     Then it re-executes the notebooks made from those snippets (snipcheck/notebooks.py).
     """
     install(session, "snippets")
-    session.run("python", "-m", "snipcheck", "refresh", *session.posargs, env=ENV)
-    session.run("python", "-m", "snipcheck", "notebooks", *session.posargs, env=ENV)
+    args = [a for a in session.posargs if a != "--no-cache"]
+    env = {**ENV, "SNIPCHECK_CACHE": "off"} if "--no-cache" in session.posargs else ENV
+    session.run("python", "-m", "snipcheck", "refresh", *args, env=env)
+    session.run("python", "-m", "snipcheck", "notebooks", *args, env=env)
 
 
 @nox.session

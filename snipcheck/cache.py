@@ -1,8 +1,14 @@
 """The cache of verified runs: a snippet whose run is still valid is not executed again.
 
 One JSON file per snippet, keyed on the snippet's source, every repository file it read or
-imported, and the environment fingerprint (Python, platform, every installed distribution's
-version, and every file of this package). Only passing runs are stored.
+imported, its topic folder (the names in it, and the content of every data file in it, so a
+file read from C++ such as ``tf.io.read_file`` or a new file in a folder the snippet lists
+runs it again), and the environment fingerprint: Python, the platform, the version of every
+distribution a snippet can import (the ``snippets`` dependency group and everything it
+requires, which the ``outputs`` and ``tests`` environments share, so ``nox -s outputs``
+then ``nox -s tests`` runs a changed snippet once), and every file of this package. Only
+passing runs are stored, each signed with a key kept beside the entries: an entry written or
+edited by hand is not trusted.
 
 One switch, the environment variable ``SNIPCHECK_CACHE``:
 
@@ -17,6 +23,7 @@ snippet; the hosting CI workflow names a folder that it restores between runs.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import sys
@@ -38,16 +45,62 @@ def configured() -> Cache | None:
     return Cache(Path(value) if value else DEFAULT_FOLDER)
 
 
-def environment_fingerprint() -> str:
-    """Everything outside the snippet's own files that can change an output: the Python
-    version, the platform, every installed distribution's version, and every file of this
-    package (a change to any part of the runner invalidates cached runs)."""
-    import platform
+def output_distributions() -> list[str]:
+    """``name==version`` of every installed distribution a snippet can import: the
+    ``snippets`` dependency group of pyproject.toml and everything those require."""
+    import re
+    import tomllib
     from importlib import metadata
 
-    dists = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions()})
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    installed = {norm(d.metadata["Name"]): d for d in metadata.distributions() if d.metadata["Name"]}
+    try:
+        groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
+        todo = [g for g in groups.get("snippets", []) if isinstance(g, str)]
+    except (OSError, ValueError, KeyError):
+        todo = []
+    found: dict[str, str] = {}
+    while todo:
+        requirement = todo.pop()
+        if not _applies(requirement):
+            continue
+        name = norm(re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement).group(1))
+        dist = installed.get(name)
+        if dist is None or name in found:
+            continue
+        found[name] = dist.version
+        todo.extend(getattr(dist, "requires", None) or [])
+    return sorted(f"{name}=={version}" for name, version in found.items())
+
+
+def _applies(requirement: str) -> bool:
+    """Whether a requirement applies here: its environment marker holds on this machine, and
+    it is not for an extra (``colorama; sys_platform == "win32"`` does not, so a package that
+    only another environment installs for another reason does not count)."""
+    if ";" not in requirement:
+        return True
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:  # no packaging: count only unconditional requirements
+        return False
+    try:
+        marker = Requirement(requirement).marker
+    except ValueError:
+        return False
+    return marker is None or marker.evaluate({"extra": ""})
+
+
+def environment_fingerprint() -> str:
+    """Everything outside the snippet's own files that can change an output: the Python
+    version, the platform, the version of every distribution a snippet can import, and every
+    file of this package (a change to any part of the runner invalidates cached runs).
+    Tools that only the tests use (pytest, Playwright, MkDocs) are not part of it."""
+    import platform
+
     h = hashlib.sha256()
-    for part in (sys.version, platform.platform(), *dists):
+    for part in (sys.version, platform.platform(), *output_distributions()):
         h.update(part.encode() + b"\0")
     for source in sorted(PACKAGE.glob("*.py")):
         h.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
@@ -61,12 +114,52 @@ def _digest(path: Path) -> str:
         return "missing"
 
 
+# Files of a topic folder that are not data a snippet reads: outputs and what records them.
+_NOT_DATA = {".out", ".ipynb"}
+
+
+def folder_digest(folder: Path) -> str:
+    """The names in a snippet's topic folder, and the content of every data file in it (not
+    the snippets' sources, whose imports are tracked one by one, nor the recorded outputs)."""
+    from snipcheck.layout import RECORDED_WITH
+
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if "__pycache__" in path.parts or path.suffix in _NOT_DATA or path.name == RECORDED_WITH:
+            continue
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file() and path.suffix != ".py":
+            h.update(_digest(path).encode())
+    return h.hexdigest()
+
+
 class Cache:
     """Verified runs, one JSON file per snippet, in ``folder``."""
 
     def __init__(self, folder: Path = DEFAULT_FOLDER):
         self.folder = Path(folder)
         self.env = environment_fingerprint()
+        self._key: bytes | None = None
+
+    def key(self, create: bool = False) -> bytes | None:
+        """The secret that signs entries, made on first use (readable by its owner only)."""
+        if self._key is None:
+            path = self.folder / ".key"
+            try:
+                self._key = path.read_bytes()
+            except OSError:
+                if not create:
+                    return None
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(os.urandom(32))
+                self._key = path.read_bytes()
+        return self._key
+
+    def _sign(self, entry: dict, key: bytes) -> str:
+        body = json.dumps({k: v for k, v in entry.items() if k != "signature"}, sort_keys=True)
+        return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
     def _file(self, snippet: Path) -> Path:
         return self.folder / (hashlib.sha256(rel(snippet).encode()).hexdigest()[:20] + ".json")
@@ -76,7 +169,13 @@ class Cache:
             entry = json.loads(self._file(snippet).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        key = self.key()
+        if key is None or not isinstance(entry, dict) or not hmac.compare_digest(
+                str(entry.get("signature", "")), self._sign(entry, key)):
+            return None  # written or edited by hand: not a verified run
         if entry.get("env") != self.env or entry.get("source") != _digest(snippet):
+            return None
+        if entry.get("folder") != folder_digest(Path(snippet).parent):
             return None
         if any(_digest(ROOT / name) != digest for name, digest in entry["reads"].items()):
             return None
@@ -91,9 +190,11 @@ class Cache:
             "env": self.env,
             "source": _digest(result.snippet),
             "reads": {rel(Path(name)): _digest(Path(name)) for name in result.reads},
+            "folder": folder_digest(Path(result.snippet).parent),
             "stdout": result.stdout,
             "seconds": result.seconds,
         }
+        entry["signature"] = self._sign(entry, self.key(create=True))
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self._file(result.snippet).with_suffix(".tmp")
         tmp.write_text(json.dumps(entry, indent=1), encoding="utf-8")

@@ -1,16 +1,18 @@
 """Check snippets against their recorded outputs, and refresh those outputs.
 
 * ``check`` turns one run into None (it passed) or the message a contributor reads;
-* ``refresh`` rewrites an output only when it differs beyond tolerance, never touches a
-  failing snippet's output, and stamps each confirmed output with the versions that
-  produced it (``recorded-with.json``, shown beside every output on the site).
+* ``refresh`` runs each snippet twice and refuses to record an output that differs between
+  the two runs (or that changes on every run: a time, a memory address); it rewrites an
+  output only when it differs beyond tolerance, never touches a failing snippet's output,
+  writes nothing once SIGINT or SIGTERM has arrived, and stamps each confirmed output with
+  the versions that produced it (``recorded-with.json``, shown beside every output).
 
 Command line (``nox -s outputs`` runs ``refresh``, then ``notebooks``)::
 
-    python -m snipcheck refresh [SNIPPET ...] [--jobs N]
-    python -m snipcheck check   [SNIPPET ...] [--jobs N]
+    python -m snipcheck refresh [SNIPPET ...] [--jobs N] [--no-cache]
+    python -m snipcheck check   [SNIPPET ...] [--jobs N] [--no-cache]
 
-``SNIPCHECK_CACHE=off`` executes every snippet (see ``snipcheck.cache``).
+``--no-cache`` (or ``SNIPCHECK_CACHE=off``) executes every snippet (see ``snipcheck.cache``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ import json
 from pathlib import Path
 
 from snipcheck import cache as cache_module
-from snipcheck.compare import mismatch
-from snipcheck.layout import RECORDED_WITH, SnippetError, discover, output_path, rel
-from snipcheck.run import Result, jobs as default_jobs
+from snipcheck.compare import diff, mismatch, normalise, unstable
+from snipcheck.layout import RECORDED_WITH, SnippetError, discover, output_path, refresh_hint, rel
+from snipcheck.run import Result, Stopped, jobs as default_jobs, run_many
 
 
 def check(result: Result) -> str | None:
@@ -67,22 +69,56 @@ def note_versions(outputs: list[Path]) -> None:
             path.write_text(text, encoding="utf-8")
 
 
-def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
-    """Re-run snippets; rewrite an output only when it differs beyond tolerance.
+def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[Result, str | None]]:
+    """Each snippet's run, and None when a second run printed the same, else the message.
+    A run taken from the cache was verified twice when it was stored."""
+    hits = {s: h for s in snippets if cache and (h := cache.get(s))}
+    todo = [s for s in snippets if s not in hits]
+    first = run_many(todo, jobs) if todo else {}
+    again = run_many([s for s in todo if first[s].ok], jobs) if todo else {}
+    found: dict[Path, tuple[Result, str | None]] = {s: (h, None) for s, h in hits.items()}
+    for snippet in todo:
+        a, b = first[snippet], again.get(snippet)
+        problem = None
+        if a.ok and b is not None and not b.ok:
+            problem = f"{rel(snippet)} passed once, then failed on a second run:\n{b.explain()}"
+        elif a.ok and b is not None and normalise(a.stdout) != normalise(b.stdout):
+            problem = (
+                f"{rel(snippet)} printed different output on two runs in a row, so no recording "
+                "could be checked. Seed every random source in its own code "
+                "(keras.utils.set_random_seed(0) seeds Python, NumPy and TensorFlow; "
+                "np.random.default_rng(0) for a generator) and print nothing that changes "
+                f"between runs, then run: {refresh_hint(rel(snippet))}\n"
+                + diff(a.stdout, b.stdout, rel(output_path(snippet))).replace("(recorded)", "(first run)")
+                .replace("(this run)", "(second run)")
+            )
+        elif a.ok and (moving := unstable(a.stdout)):
+            problem = (f"{rel(snippet)} prints something that changes on every run:\n  "
+                       + "\n  ".join(moving) + f"\nFix the snippet, then run: {refresh_hint(rel(snippet))}")
+        if cache and a.ok and problem is None:
+            cache.put(a)
+        found[snippet] = (a, problem)
+    return found
 
-    A snippet that fails keeps its recorded output untouched. Every output that was
-    written or confirmed gets the current versions in its folder's recorded-with.json.
-    Returns the exit code.
+
+def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
+    """Run each snippet twice; rewrite an output only when both runs printed the same and it
+    differs beyond tolerance from the recording.
+
+    A snippet that fails, or prints differently on its second run, keeps its recorded output
+    untouched. Every output that was written or confirmed gets the current versions in its
+    folder's recorded-with.json. Nothing is written when SIGINT or SIGTERM stops the runs
+    (``Stopped`` is raised). Returns the exit code.
     """
     failed = 0
     confirmed = []
-    for snippet, result in sorted(cache_module.run_checked(snippets, jobs, cache).items()):
-        if not result.ok:
+    for snippet, (result, problem) in sorted(twice(snippets, jobs, cache).items()):
+        if not result.ok or problem:
             failed += 1
-            echo(f"FAILED    {rel(snippet)} (recorded output left as it was)\n{result.explain()}\n")
+            echo(f"FAILED    {rel(snippet)} (recorded output left as it was)\n{problem or result.explain()}\n")
             continue
         recorded = output_path(snippet)
-        if mismatch(snippet, result.stdout) is None:
+        if recorded.exists() and mismatch(snippet, result.stdout) is None:
             echo(f"unchanged {rel(recorded)}")
         else:
             tmp = recorded.with_suffix(".out.tmp")
@@ -133,11 +169,31 @@ def main(command: str, argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("snippets", nargs="*", help="snippet files or folders (default: all)")
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="snippets run at once")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="execute every snippet (the same as SNIPCHECK_CACHE=off)")
     args = parser.parse_args(argv)
+    _stop_with_parent()
     try:
         snippets = resolve(args.snippets)
     except SnippetError as exc:
         print(exc)
         return 2
     action = refresh if command == "refresh" else check_all
-    return action(snippets, jobs=args.jobs, cache=cache_module.configured())
+    try:
+        return action(snippets, jobs=args.jobs, cache=None if args.no_cache else cache_module.configured())
+    except Stopped as stop:
+        print(f"{stop}: every running snippet was killed; no output was written.", flush=True)
+        return 128 + stop.signum
+
+
+def _stop_with_parent() -> None:
+    """Linux: SIGTERM reaches this checker when whatever started it (nox) dies, so a stopped
+    nox never leaves a refresh running that writes outputs afterwards."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

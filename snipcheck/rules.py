@@ -6,12 +6,15 @@ Each function returns a list of problems; each problem names the file and the fi
   snippet, output of a ``.out``); only command and configuration fences may type text;
 * every snippet has its recorded output, and every output its snippet;
 * every output has an entry in its folder's ``recorded-with.json``, and every entry an output;
-* a snippet that uses Keras or TensorFlow seeds itself.
+* a snippet that uses Keras or TensorFlow seeds itself (read as code, not text);
+* a page holds no raw HTML that runs: no ``<script``, no ``on...=`` attribute, no
+  ``javascript:`` link.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from snipcheck.layout import INCLUDE, RECORDED_WITH, ROOT, SNIPPETS, discover, output_path, refresh_hint, rel
@@ -124,12 +127,120 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
     return problems
 
 
+def _seeds(tree) -> bool:
+    """True when the module itself calls ``set_random_seed(...)`` (``keras.utils.``,
+    ``tf.keras.utils.`` or an imported name), outside any function or class body that might
+    never run. Comments and strings do not count: this reads the code, not the text."""
+    import ast
+
+    def calls(node) -> bool:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return False
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "set_random_seed":
+                return True
+        return any(calls(child) for child in ast.iter_child_nodes(node))
+
+    return calls(tree)
+
+
+def _imports_keras(tree) -> bool:
+    import ast
+
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        if any(n.split(".")[0] in ("keras", "tensorflow") for n in names):
+            return True
+    return False
+
+
 def seed_problems(snippet: Path) -> list[str]:
-    """Readers must get the same numbers at home: a snippet using Keras seeds itself."""
-    source = Path(snippet).read_text(encoding="utf-8")
-    if ("import keras" in source or "import tensorflow" in source) and "keras.utils.set_random_seed(" not in source:
+    """Readers must get the same numbers at home: a snippet that imports Keras or TensorFlow
+    calls keras.utils.set_random_seed(...) in its own code (read as code, so a comment or a
+    string does not count). Snippets that use only NumPy or the standard library are held to
+    the same by the two-run rule of ``nox -s outputs`` (``snipcheck.outputs.twice``)."""
+    import ast
+
+    try:
+        tree = ast.parse(Path(snippet).read_text(encoding="utf-8"), filename=str(snippet))
+    except SyntaxError as exc:
+        return [f"{rel(snippet)}:{exc.lineno}: not valid Python ({exc.msg}). Fix it, then run: "
+                f"{refresh_hint(rel(snippet))}"]
+    if _imports_keras(tree) and not _seeds(tree):
         return [
-            f"{rel(snippet)} uses Keras but never calls keras.utils.set_random_seed(...). "
-            "Seed it near the top so readers get the recorded numbers."
+            f"{rel(snippet)} uses Keras but never calls keras.utils.set_random_seed(...) in its code "
+            "(a comment or a string does not count). Seed it near the top so readers get the "
+            "recorded numbers."
         ]
     return []
+
+
+# Raw HTML that runs in the reader's browser. Markdown may carry HTML (md_in_html, quiz
+# legends), so a page could run code that no check executes; the site's Content Security
+# Policy blocks it in the browser too (hooks/csp.py), and this rule names the page first.
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_SCHEME = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
+
+
+def _page_text(page: Path) -> list[tuple[int, str]]:
+    """(first line, text) of every part of a page that is rendered as Markdown or HTML:
+    the page minus its fenced code and code spans (a notebook: its Markdown cells)."""
+    page = Path(page)
+    if page.suffix == ".ipynb":
+        cells = json.loads(page.read_text(encoding="utf-8")).get("cells", [])
+        parts = [(0, "".join(c.get("source", ""))) for c in cells if c.get("cell_type") == "markdown"]
+    else:
+        parts = [(1, page.read_text(encoding="utf-8"))]
+    cleaned = []
+    for start, text in parts:
+        blank = lambda m: "\n" * m.group().count("\n")  # noqa: E731 - keep line numbers
+        cleaned.append((start, _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))))
+    return cleaned
+
+
+def raw_html_problems(page: Path) -> list[str]:
+    """Raw HTML on a page that would run code: a ``<script`` element, an ``on...=`` event
+    attribute (``onload=``, ``onclick=``), or a ``javascript:`` link. Each problem names the
+    page and the line."""
+    from html.parser import HTMLParser
+
+    problems: list[str] = []
+    fix = ("Pages hold text, not code that runs: remove it. Interactive parts belong in "
+           "docs/javascripts/ (listed under extra_javascript in mkdocs.yml).")
+
+    class Finder(HTMLParser):
+        def __init__(self, offset: int):
+            super().__init__(convert_charrefs=True)
+            self.offset = offset
+
+        def where(self) -> str:
+            return f"{rel(page)}:{self.offset + self.getpos()[0] - 1}"
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "script":
+                problems.append(f"{self.where()}: a <script> element. {fix}")
+            for name, value in attrs:
+                if name.startswith("on"):
+                    problems.append(f"{self.where()}: an event attribute {name}= on <{tag}>. {fix}")
+                elif value and _SCHEME.match(value.strip()):
+                    problems.append(f"{self.where()}: a javascript: link in {name}= on <{tag}>. {fix}")
+
+        handle_startendtag = handle_starttag
+
+    for start, text in _page_text(page):
+        finder = Finder(start)
+        finder.feed(text)
+        finder.close()
+        for number, line in enumerate(text.splitlines(), start):
+            if _SCHEME.search(line) and not any(f"{rel(page)}:{number}:" in p for p in problems):
+                problems.append(f"{rel(page)}:{number}: a javascript: link. {fix}")
+            elif "<script" in line.lower() and not any(f"{rel(page)}:{number}:" in p for p in problems):
+                problems.append(f"{rel(page)}:{number}: a <script> element. {fix}")
+    return problems

@@ -7,7 +7,8 @@
   The docs build never imports TensorFlow.
 * The workflow files pass two linters from PyPI (check-jsonschema with GitHub's workflow
   schema, zizmor for unsafe patterns); a broken workflow fails them. CI runs the README's test
-  command read-only; the deploy job builds with exactly `nox -s docs`.
+  command read-only; the deploy workflow builds with exactly `nox -s docs`, and only CI calls
+  it, after the tests passed on the same commit.
 * Each mistake a contributor can make gives a message naming the file and the fix. The ones
   not already proved in test_harness, test_build, test_quiz and test_pages are proved here,
   by calling the project's own checks on a broken copy in a temporary folder.
@@ -317,7 +318,8 @@ def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
     assert set(ci["on"]) == {"pull_request", "push"}
     assert ci["permissions"] == {"contents": "read"}
     assert "secrets." not in (WORKFLOWS / "ci.yml").read_text(encoding="utf-8")
-    (job,) = ci["jobs"].values()
+    assert set(ci["jobs"]) == {"tests", "deploy"}
+    job = ci["jobs"]["tests"]
     assert "permissions" not in job
     assert job["env"]["SNIPCHECK_CACHE"] == ".cache/snipcheck"
     runs = [step["run"] for step in job["steps"] if "run" in step]
@@ -329,9 +331,24 @@ def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
     assert "hashFiles('pyproject.toml')" in cache["with"]["key"] and "runner.os" in cache["with"]["key"]
 
 
+def test_deploy_runs_only_after_the_tests_pass_on_the_same_commit():
+    """deploy.yml has no trigger of its own: the CI run that tested a push to main calls it
+    (a reusable workflow of the same repository runs at the caller's commit), and only once
+    its tests job passed. A red main, or a manual dispatch, never publishes."""
+    deploy = workflow("deploy.yml")
+    assert set(deploy["on"]) == {"workflow_call"}
+    ci = workflow("ci.yml")
+    assert set(ci["on"]["push"]["branches"]) == {"main"}
+    gate = ci["jobs"]["deploy"]
+    assert gate["needs"] == "tests"
+    assert gate["uses"] == "$/.github/workflows/deploy.yml"  # same repository, same commit
+    assert "@" not in gate["uses"]
+    assert gate["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert gate["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
 def test_deploy_builds_exactly_what_nox_docs_builds():
     deploy = workflow("deploy.yml")
-    assert deploy["on"]["push"]["branches"] == ["main"]
     assert deploy["permissions"] == {"contents": "read"}
     build, publish = deploy["jobs"]["build"], deploy["jobs"]["deploy"]
     runs = [step["run"] for step in build["steps"] if "run" in step]

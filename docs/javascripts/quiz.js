@@ -31,13 +31,23 @@
     return STORAGE_PREFIX + window.location.pathname;
   }
 
+  // Saved progress is untrusted: another version of the page, an extension or a reader may
+  // have written anything there. Keep only whole, non-negative option numbers, in an object
+  // without a prototype (so "__proto__" or "constructor" are plain, harmless keys).
   function load() {
+    var progress = Object.create(null);
+    var saved;
     try {
-      var saved = JSON.parse(window.localStorage.getItem(storageKey()) || "{}");
-      return saved && typeof saved === "object" ? saved : {};
+      saved = JSON.parse(window.localStorage.getItem(storageKey()) || "{}");
     } catch (error) {
-      return {}; // storage blocked or corrupt: start afresh, never break the page
+      return progress; // storage blocked or corrupt: start afresh, never break the page
     }
+    if (!saved || typeof saved !== "object" || Array.isArray(saved)) return progress;
+    Object.keys(saved).forEach(function (id) {
+      var index = saved[id];
+      if (typeof index === "number" && Number.isInteger(index) && index >= 0) progress[id] = index;
+    });
+    return progress;
   }
 
   function save(progress) {
@@ -175,7 +185,11 @@
       question.show(index);
       if (byReader) {
         progress[question.id] = index;
-        save(progress);
+        var kept = Object.create(null); // only this page's questions are saved
+        questions.forEach(function (q) {
+          if (Object.prototype.hasOwnProperty.call(progress, q.id)) kept[q.id] = progress[q.id];
+        });
+        save(kept);
       }
       update();
     }
@@ -188,8 +202,8 @@
 
     // Restore saved answers (ignore ones that no longer fit the question).
     questions.forEach(function (q) {
-      var index = progress[q.id];
-      if (typeof index === "number" && index >= 0 && index < q.inputs.length) {
+      var index = Object.prototype.hasOwnProperty.call(progress, q.id) ? progress[q.id] : -1;
+      if (Number.isInteger(index) && index >= 0 && index < q.inputs.length) {
         onAnswer(q, index, false);
       }
     });
@@ -199,7 +213,7 @@
     reset.type = "button";
     reset.addEventListener("click", function () {
       clear();
-      progress = {};
+      progress = Object.create(null);
       questions.forEach(function (q) {
         q.reset();
       });
