@@ -7,7 +7,7 @@ This module executes the same script as a notebook, in a Python kernel from this
 environment, and writes the result, outputs and figures included, to ``docs/``. The
 notebook's metadata records a hash of the source, so the checks can tell a stale notebook.
 
-* the kernel runs under the same guards as every snippet (``snipcheck.run.Guards``): a
+* the kernel runs under the same guards as every snippet (``snipcheck.guards``): a
   network attempt or a Python warning fails generation with the same message;
 * a cell that raises fails generation, naming the cell and its line in the source;
 * so does a cell that writes to stderr (readers would see it);
@@ -121,8 +121,8 @@ def _describe(source: Path, nb, index: int) -> str:
 # --------------------------------------------------------------------------- running
 
 
-GUARD = "import snipcheck.run\nsnipcheck.run.guard_kernel()"
-REPORT = "import snipcheck.run\nprint(snipcheck.run.kernel_report())"
+GUARD = "import snipcheck.guards\nsnipcheck.guards.guard_kernel()"
+REPORT = "import snipcheck.guards\nprint(snipcheck.guards.kernel_report())"
 
 
 def execute(source: Path, timeout: float | None = None):

@@ -5,7 +5,6 @@ compare; none can pass without the protection it names."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess

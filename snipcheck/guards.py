@@ -1,0 +1,229 @@
+"""The guards every snippet runs under, in a forked child or in a notebook kernel.
+
+* ``Guards`` make a run fail on any Python warning or logged warning (``logging``, absl,
+  TensorFlow, Keras), on a network attempt, on a change to a file of the repository, and on
+  ``os.fork``. They are audit hooks (``sys.addaudithook``), so they see the C functions under
+  ``socket``, ``open`` and ``os`` and cannot be undone by reloading a module;
+* ``confine`` adds the kernel's protection in a forked child where the kernel allows it: a
+  private mount namespace with the repository remounted read-only, and an empty network
+  namespace. Writes and connections from C++ code or from a subprocess then fail too. Where
+  the kernel refuses, the audit hooks alone guard (Python code only);
+* ``guard_kernel`` and ``kernel_report`` install the same guards in a notebook kernel
+  (``snipcheck.notebooks``), so a notebook source gets the messages every snippet gets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+from snipcheck.layout import ROOT, rel
+
+
+# --------------------------------------------------------------------------- guards
+
+
+class _Refused(PermissionError):
+    pass
+
+
+# Audit events that change a file: event -> ((index of a path argument, index of its dir_fd
+# argument or None), ...), as CPython raises them.
+_WRITES = {
+    "os.remove": ((0, 1),), "os.rmdir": ((0, 1),), "os.mkdir": ((0, 2),), "os.rename": ((0, 2), (1, 3)),
+    "os.truncate": ((0, None),), "os.chmod": ((0, 2),), "os.chown": ((0, 3),), "os.link": ((0, 2), (1, 3)),
+    "os.symlink": ((1, 2),), "os.utime": ((0, 3),), "shutil.rmtree": ((0, 1),), "shutil.move": ((0, None), (1, None)),
+    "shutil.copyfile": ((1, None),), "shutil.copymode": ((1, None),), "shutil.copystat": ((1, None),),
+    "os.removexattr": ((0, None),), "os.setxattr": ((0, None),),
+}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_LOOKUPS = {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo"}
+_SENDS = {"socket.connect", "socket.sendto", "socket.sendmsg"}
+
+
+class Guards:
+    """Refuse the network, changes to the repository and ``os.fork``, and record warnings
+    (the ``warnings`` module and every logger) while a snippet runs; ``report`` says how the
+    run went. ``is_snippet(filename)`` tells the snippet's own frames from library frames.
+
+    The refusals are an audit hook: it sees the C functions themselves (``_socket``,
+    ``open``, ``os``), whatever module calls them, and it cannot be removed."""
+
+    def __init__(self, is_snippet, root: Path = ROOT):
+        self.is_snippet = is_snippet
+        self.root = str(root)
+        self.network: list[str] = []
+        self.wrote: list[str] = []
+        self.forked: list[str] = []
+        self.warnings: list[str] = []
+        self.logged: list[str] = []
+
+    def frame(self) -> str:
+        """The snippet's own line that is running now, for messages that point at it."""
+        import traceback
+
+        frames = [f for f in traceback.extract_stack() if self.is_snippet(f.filename)]
+        return f'File "{frames[-1].filename}", line {frames[-1].lineno}: {frames[-1].line}' if frames else ""
+
+    def _in_repository(self, path, dir_fd=None) -> str | None:
+        """The repository path that ``path`` names, or None (a temporary folder, a cache)."""
+        if isinstance(path, int) or path is None:
+            return None
+        try:
+            name = os.fsdecode(path)
+            if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(name):
+                name = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), name)
+            full = os.path.realpath(name)
+        except (TypeError, ValueError, OSError):
+            return None
+        if full != self.root and not full.startswith(self.root + os.sep):
+            return None
+        if "__pycache__" in full.split(os.sep):  # Python's own bytecode cache: not a change
+            return None
+        return rel(full)
+
+    def _audit(self, event: str, args: tuple) -> None:
+        if event == "open" and len(args) >= 3 and isinstance(args[2], int) and args[2] & _WRITE_FLAGS:
+            paths = [(args[0], None)]
+        elif event in _WRITES:
+            paths = [(args[i], args[fd] if fd is not None and fd < len(args) else None)
+                     for i, fd in _WRITES[event] if i < len(args)]
+        elif event in _LOOKUPS:
+            return self._refuse_network(event, args[0] if args else None)
+        elif event in _SENDS:
+            sock = args[0] if args else None
+            family = getattr(sock, "family", None)
+            if family is not None and int(family) in (2, 10):  # AF_INET, AF_INET6
+                return self._refuse_network(event, args[1] if len(args) > 1 else None)
+            return None
+        elif event == "os.fork" or event == "os.forkpty":
+            self.forked.append(f"{event}() at {self.frame() or 'an unknown line'}")
+            raise _Refused(f"snippets may not fork: {event}()")
+        else:
+            return None
+        for path, dir_fd in paths:
+            inside = self._in_repository(path, dir_fd)
+            if inside:
+                self.wrote.append(f"{event} {inside} at {self.frame() or 'an unknown line'}")
+                raise _Refused(f"snippets may not change the repository: {event} {inside}")
+
+    def _refuse_network(self, what: str, target) -> None:
+        self.network.append(f"{what}({target!r}) at {self.frame() or 'an unknown line'}")
+        raise _Refused(f"network access is disabled for snippets: {what}({target!r})")
+
+    def install(self) -> None:
+        import logging
+        import warnings
+
+        def record(message, category, filename, lineno, file=None, line=None):
+            where = self.frame()
+            self.warnings.append(f"{category.__name__}: {message}\n  raised at {filename}:{lineno}"
+                                 + (f"\n  from {where}" if where else ""))
+
+        warnings.simplefilter("always")
+        warnings.showwarning = record
+
+        # Every logger's records pass through Logger.callHandlers (absl's and TensorFlow's too).
+        original = logging.Logger.callHandlers
+
+        def call_handlers(logger, log_record, _original=original):
+            if log_record.levelno >= logging.WARNING:
+                where = self.frame()
+                self.logged.append(f"{log_record.levelname} {log_record.name}: {log_record.getMessage()}"
+                                   + (f"\n  from {where}" if where else ""))
+            return _original(logger, log_record)
+
+        logging.Logger.callHandlers = call_handlers
+        sys.addaudithook(self._audit)
+
+    def report(self, raised: str = "", stderr: str = "") -> dict:
+        """{"status", "detail"} for the run: a refusal beats an exception beats a warning.
+        ``stderr`` shows refusals that the kernel made for C++ code or a subprocess."""
+        network = list(self.network)
+        wrote = list(self.wrote)
+        for line in (raised + "\n" + stderr).splitlines():
+            if not network and re.search(r"Network is unreachable|Temporary failure in name resolution|"
+                                         r"Name or service not known|Could not resolve host", line):
+                network.append(f"refused by the network namespace: {line.strip()}")
+            if not wrote and "Read-only file system" in line:
+                wrote.append(f"refused by the read-only repository: {line.strip()}")
+        for status, found in (("network", network), ("wrote", wrote), ("forked", self.forked)):
+            if found:
+                return {"status": status, "detail": "\n".join(found)}
+        if raised:
+            return {"status": "raised", "detail": raised}
+        if self.warnings:
+            return {"status": "warned", "detail": "\n".join(self.warnings)}
+        if self.logged:
+            return {"status": "logged", "detail": "\n".join(self.logged)}
+        return {"status": "ok", "detail": ""}
+
+
+# --------------------------------------------------------------------------- the kernel's guard
+
+_libc = None
+
+
+def _unshare(flags: int) -> bool:
+    global _libc
+    import ctypes
+
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc.unshare(flags) == 0
+
+
+def _mount(source, target, flags: int) -> bool:
+    return _libc.mount(source and os.fsencode(source), os.fsencode(target), None, flags, None) == 0
+
+
+def confine(root: Path = ROOT) -> list[str]:
+    """In a single-threaded forked child: an empty network namespace and the repository
+    remounted read-only, as root or in a user namespace. Returns what the kernel applied
+    (``[]`` where it refuses; the audit hooks still guard Python code)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
+    MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+    MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+    wanted = CLONE_NEWNS | CLONE_NEWNET
+    try:
+        if not _unshare(wanted):
+            uid, gid = os.getuid(), os.getgid()
+            if not _unshare(wanted | CLONE_NEWUSER):
+                return []
+            for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+                with open(f"/proc/self/{name}", "w") as f:
+                    f.write(text)
+    except OSError:
+        return []
+    applied = ["network namespace"]
+    vfs = os.statvfs(root)
+    keep = (MS_NOSUID if vfs.f_flag & os.ST_NOSUID else 0) | (MS_NODEV if vfs.f_flag & os.ST_NODEV else 0) \
+        | (MS_NOEXEC if vfs.f_flag & os.ST_NOEXEC else 0)
+    if (_mount(None, "/", MS_REC | MS_PRIVATE) and _mount(str(root), str(root), MS_BIND | MS_REC)
+            and _mount(None, str(root), MS_REMOUNT | MS_BIND | MS_RDONLY | keep)):
+        applied.append("read-only repository")
+    return applied
+
+
+# --------------------------------------------------------------------------- notebook kernels
+
+_kernel_guards: Guards | None = None
+
+
+def guard_kernel() -> None:
+    """Run in a notebook kernel before its first cell: the guards every snippet runs under.
+    Cell code is compiled from files that IPython names ``ipykernel_*`` or ``<ipython-input``."""
+    global _kernel_guards
+    _kernel_guards = Guards(lambda filename: "ipykernel_" in filename or filename.startswith("<ipython-input"))
+    _kernel_guards.install()
+
+
+def kernel_report() -> str:
+    """Run in the kernel after the last cell: the guards' report, as JSON."""
+    import json
+
+    return json.dumps(_kernel_guards.report() if _kernel_guards else {"status": "ok", "detail": ""})
