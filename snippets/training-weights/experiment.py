@@ -249,10 +249,13 @@ print(f"average size of a change:        {size_change:.4f}")
 #
 # - a pixel that is blank in every training image;
 # - a **dead ReLU**: a hidden unit whose weighted sum is below zero for every training
-#   image. Its output is always zero, so none of its weights gets a gradient, however
-#   common its pixels are. Once dead, it stays dead.
+#   image. Its output is always zero, so none of its weights gets a gradient. A unit can
+#   die during training: a few steps push its weighted sum below zero for every image, and
+#   from then on its weights get no gradient. A weight into it whose pixel was blank in
+#   every image that switched the unit on before that never moves.
 #
-# The code counts both, from this run.
+# The code counts both, from this run: the blank pixels, the hidden units that are dead
+# after training, and how many training images switched those units on before training.
 
 # %%
 blank = (x_train == 0).all(axis=0)
@@ -260,7 +263,9 @@ moved = change != 0
 bias_after = model.layers[0].get_weights()[1]
 switched_on = np.maximum(x_train @ weights_after + bias_after, 0) > 0
 dead_now = ~switched_on.any(axis=0)  # off for every training image
-never_moved = ~moved[~blank].any(axis=0)  # no weight from a used pixel moved
+on_at_start = (x_train @ weights_before > 0).sum(axis=0)  # biases start at 0
+unmoved_used = (~moved[~blank]).sum()
+into_dead = (~moved[~blank][:, dead_now]).sum()
 print("pixels blank in every training image (row, column):")
 print([divmod(int(p), side) for p in np.flatnonzero(blank)])
 print("weights from blank pixels that moved:",
@@ -269,11 +274,12 @@ print("weights from other pixels that moved:",
       f"{moved[~blank].sum()} of {moved[~blank].size}")
 print("all first-layer weights that moved:  ",
       f"{moved.sum()} of {moved.size}")
-print(f"hidden units off for every training image after training: "
+print(f"hidden units dead after training (off for every training image): "
       f"{dead_now.sum()} of {HIDDEN_UNITS}")
-print(f"hidden units none of whose weights moved: {never_moved.sum()}")
-print("unmoved weights from used pixels that lead into those units:",
-      f"{(~moved[~blank][:, never_moved]).sum()} of {(~moved[~blank]).sum()}")
+print("training images that switched each of them on before training:",
+      on_at_start[dead_now])
+print("unmoved weights from used pixels that lead into dead units:",
+      f"{into_dead} of {unmoved_used}")
 
 # %% [markdown]
 # The histogram compares all the first-layer weights before and after. They start spread
@@ -427,15 +433,12 @@ def first_epoch(h, level=0.9):
     return int(reached[0]) + 1 if len(reached) else None
 
 
-unmoved_used = (~moved[~blank]).sum()
-into_dead = (~moved[~blank][:, never_moved]).sum()
 unmoved = [
     f"{count} {reason}"
     for count, reason in [
         ((~moved[blank]).sum(), "from pixels blank in every training image"),
-        (into_dead, f"from used pixels into the {never_moved.sum()} hidden units "
-                    "that were switched off for every training image all along "
-                    "(dead ReLUs)"),
+        (into_dead, f"from used pixels into the {dead_now.sum()} hidden units "
+                    "that died during training (dead ReLUs)"),
         (unmoved_used - into_dead, "from used pixels into other units"),
     ]
     if count
