@@ -40,7 +40,7 @@ CURVE = "var(--md-typeset-a-color)"
 UPHILL = "var(--md-accent-fg-color)"
 
 W, H = 560, 300  # view box
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
 
 
 class FigureError(Exception):
@@ -96,8 +96,8 @@ class Axes:
             f'<line x1="{LEFT}" y1="{H - BOTTOM}" x2="{W - RIGHT}" y2="{H - BOTTOM}" stroke="{MUTED}"/>',
             f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{H - BOTTOM}" stroke="{MUTED}"/>',
             f'<text x="{(LEFT + W - RIGHT) / 2:.1f}" y="{H - 8}" text-anchor="middle" fill="{FG}">{xlabel}</text>',
-            f'<text x="14" y="{(TOP + H - BOTTOM) / 2:.1f}" text-anchor="middle" fill="{FG}" '
-            f'transform="rotate(-90 14 {(TOP + H - BOTTOM) / 2:.1f})">{ylabel}</text>',
+            f'<text x="12" y="{(TOP + H - BOTTOM) / 2:.1f}" text-anchor="middle" fill="{FG}" '
+            f'transform="rotate(-90 12 {(TOP + H - BOTTOM) / 2:.1f})">{ylabel}</text>',
         ]
         for value, label in xticks:
             parts.append(f'<text x="{self.x(value):.1f}" y="{H - BOTTOM + 16}" text-anchor="middle" '
@@ -141,24 +141,32 @@ def draw_loss_curve(data: dict, fig_id: str) -> str:
     new_w, new_loss = data["new_w"], data["new_loss"]
     px, py = axes.x(w), axes.y(loss)
     # Uphill: along the tangent, toward where the loss grows (the sign of the gradient).
-    span = 0.5 * (axes.x1 - axes.x0) / 4
+    span = (axes.x1 - axes.x0) / 6
     up_w = w + span * (1 if g > 0 else -1)
     up_x, up_y = axes.x(up_w), axes.y(loss + g * (up_w - w))
     nx, ny = axes.x(new_w), axes.y(new_loss)
-    base = H - BOTTOM - 14
+    base = H - BOTTOM - 12
     ticks = [(v, f"{v:g}") for v, _ in rows[:: max(1, len(rows) // 4)]]
-    yt = [(v, f"{v:g}") for v in (axes.y0, (axes.y0 + axes.y1) / 2, axes.y1)]
+    yt = [(v, f"{v:.3g}") for v in (axes.y0, (axes.y0 + axes.y1) / 2, axes.y1)]
+    key_x, key_y = W - RIGHT - 250, TOP + 16
     body = [_markers(fig_id)] + axes.frame("weight w", "loss", ticks, yt) + [
         f'<path d="{path}" fill="none" stroke="{CURVE}" stroke-width="2.5"/>',
-        _arrow(px, py, up_x, up_y, UPHILL, f"{fig_id}-up"),
-        f'<text x="{up_x:.1f}" y="{up_y - 10:.1f}" text-anchor="middle" fill="{UPHILL}">gradient {t["gradient"]}: uphill</text>',
-        _arrow(px, base, nx, base, FG, f"{fig_id}-down"),
         f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{px:.1f}" y2="{base:.1f}" stroke="{MUTED}" stroke-dasharray="3 3"/>',
         f'<line x1="{nx:.1f}" y1="{ny:.1f}" x2="{nx:.1f}" y2="{base:.1f}" stroke="{MUTED}" stroke-dasharray="3 3"/>',
-        f'<text x="{nx + 8:.1f}" y="{base - 6:.1f}" fill="{FG}">step to w = {t["new_w"]}: downhill</text>',
+        _arrow(px, py, up_x, up_y, UPHILL, f"{fig_id}-up"),
+        _arrow(px, base, nx, base, FG, f"{fig_id}-down"),
         f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{FG}"/>',
-        f'<text x="{px - 10:.1f}" y="{py + 4:.1f}" text-anchor="end" fill="{FG}">w = {t["w"]}</text>',
         f'<circle cx="{nx:.1f}" cy="{ny:.1f}" r="5" fill="none" stroke="{FG}" stroke-width="2"/>',
+        f'<text x="{px - 10:.1f}" y="{py + 18:.1f}" text-anchor="end" fill="{FG}">w = {t["w"]}</text>',
+        # The key, in a corner the curve leaves free.
+        _arrow(key_x, key_y, key_x + 26, key_y, UPHILL, f"{fig_id}-up"),
+        f'<text x="{key_x + 34}" y="{key_y + 5}" fill="{FG}">gradient {t["gradient"]}: uphill</text>',
+        _arrow(key_x, key_y + 24, key_x + 26, key_y + 24, FG, f"{fig_id}-down"),
+        f'<text x="{key_x + 34}" y="{key_y + 29}" fill="{FG}">step to w = {t["new_w"]}: downhill</text>',
+        f'<circle cx="{key_x + 13}" cy="{key_y + 48}" r="5" fill="{FG}"/>',
+        f'<text x="{key_x + 34}" y="{key_y + 53}" fill="{FG}">loss {t["loss"]} before</text>',
+        f'<circle cx="{key_x + 13}" cy="{key_y + 72}" r="5" fill="none" stroke="{FG}" stroke-width="2"/>',
+        f'<text x="{key_x + 34}" y="{key_y + 77}" fill="{FG}">loss {t["new_loss"]} after</text>',
     ]
     title = "The loss over one weight, the gradient and one step"
     desc = (f"A curve of the loss as the weight w varies. At the current weight w = {t['w']} the "
@@ -174,7 +182,7 @@ def draw_epoch_loss(data: dict, fig_id: str) -> str:
     axes.x0 = 0
     path = " ".join(f"{'M' if i == 0 else 'L'}{axes.x(e):.1f} {axes.y(v):.1f}" for i, (e, v) in enumerate(points))
     dots = [f'<circle cx="{axes.x(e):.1f}" cy="{axes.y(v):.1f}" r="4" fill="{CURVE}"/>' for e, v in points]
-    xt = [(e, str(e)) for e, _ in points[:: max(1, len(points) // 5)]] + [(points[-1][0], str(points[-1][0]))]
+    xt = sorted({(e, str(e)) for e, _ in points[:: max(1, len(points) // 5)] + [points[-1]]})
     yt = [(v, f"{v:g}") for v in (axes.y0, axes.y1)]
     body = axes.frame("epoch", "mean loss during the epoch", xt, yt) + [
         f'<path d="{path}" fill="none" stroke="{CURVE}" stroke-width="2.5"/>'] + dots
@@ -204,7 +212,8 @@ def figure(kind: str, path: str, page_name: str, root: Path, number: int) -> str
     except FigureError as error:
         raise PluginError(f"{page_name}: cannot draw the {kind} figure from {path}: {error}. "
                           f"Fix the snippet's printing, then {REFRESH.format(snippet=snippet)}") from None
-    return f'<figure class="run-figure">{draw(data, f"fig-{kind}-{number}")}</figure>'
+    style = f"width:100%;max-width:{W}px;margin:1em auto"
+    return f'<figure class="run-figure" style="{style}">{draw(data, f"fig-{kind}-{number}")}</figure>'
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -19,9 +19,9 @@ def loss_at(w):
 
 
 start = float(kernel.numpy()[0, 0])
-print("curve: w, loss (b = 0)")
-for w in np.linspace(0.0, 4.0, 17):
-    print(f"  {w:.2f}  {loss_at(float(w)):.4f}")
+print("curve: w, loss (b = 0)")  # near the current weight
+for w in np.linspace(0.75, 2.25, 13):
+    print(f"  {w:.3f}  {loss_at(float(w)):.4f}")
 
 kernel.assign([[start]])
 with tf.GradientTape() as tape:
