@@ -3,6 +3,7 @@
 # Same data as the lesson's regression example.
 import keras
 import numpy as np
+import tensorflow as tf
 
 keras.utils.set_random_seed(0)
 
@@ -22,12 +23,13 @@ print(f"least-squares fit:  w = {best_w:.3f}, b = {best_b:.3f}, "
       f"loss {mse(best_w, best_b):.6f}")
 print(f"true line:          w = 3, b = 2, loss {mse(3.0, 2.0):.6f}")
 
-# Train long, one batch of all the data, so no step is noisy.
+# Train long, each step on all the data at once, so no step is noisy.
 model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
 model.compile(
     optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mean_squared_error"
 )
-model.fit(x_train, y_train, batch_size=200, epochs=200, verbose=0)
+steps = tf.data.Dataset.from_tensors((x_train, y_train)).repeat(200)
+model.fit(steps, epochs=1, shuffle=False, verbose=0)  # 200 steps
 w, b = (float(v.ravel()[0]) for v in model.get_weights())
 print(f"trained:            w = {w:.3f}, b = {b:.3f}, loss {mse(w, b):.6f}")
 print("trained line is the least-squares fit:",
