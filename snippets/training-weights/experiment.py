@@ -439,7 +439,9 @@ unmoved = [
         ((~moved[blank]).sum(), "from pixels blank in every training image"),
         (into_dead, f"from used pixels into the {dead_now.sum()} hidden units "
                     "that died during training (dead ReLUs)"),
-        (unmoved_used - into_dead, "from used pixels into other units"),
+        (unmoved_used - into_dead, "from used pixels into other units, "
+                                   "which were off whenever an image using the pixel "
+                                   "was trained on"),
     ]
     if count
 ]
