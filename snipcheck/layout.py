@@ -185,9 +185,10 @@ def find_included(path: str, config) -> Path | None:
     return next((base / path for base in base_paths(config) if (base / path).is_file()), None)
 
 
-def built_page(site: Path, page: Path) -> Path:
-    """Where MkDocs writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html."""
-    relative = Path(page).resolve().relative_to(DOCS) if Path(page).is_absolute() else Path(page)
+def built_page(site: Path, page: Path, docs: Path = DOCS) -> Path:
+    """Where MkDocs writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html
+    (``page`` is relative to ``docs``, or a path inside it)."""
+    relative = Path(page).resolve().relative_to(Path(docs).resolve()) if Path(page).is_absolute() else Path(page)
     if relative.stem == "index":
         return Path(site) / relative.parent / "index.html"
     return Path(site) / relative.with_suffix("") / "index.html"

@@ -70,6 +70,16 @@ class SiteCopy:
         return build(self.config, self.site)
 
 
+def load_hook(name: str):
+    """A hook module from hooks/, imported the way MkDocs imports it (by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"hooks_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def pages(site: Path) -> list[str]:
     """Every page's path, from the sitemap MkDocs writes."""
     import xml.etree.ElementTree as ET

@@ -33,20 +33,11 @@ from bs4 import BeautifulSoup
 
 from snipcheck import layout, outputs, rules
 from snipcheck.layout import RECORDED_WITH, ROOT
+from snipcheck.site import load_hook
 
 GUIDE = ROOT / "CONTRIBUTING.md"
 GUIDE_PAGE = ROOT / "docs" / "contributing.md"
 WORKFLOWS = ROOT / ".github" / "workflows"
-
-
-def load_hook(name: str):
-    """A hook module from hooks/, imported the way MkDocs imports it (by path)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"hooks_{name}", ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 recorded_with = load_hook("recorded_with")

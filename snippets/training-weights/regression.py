@@ -22,9 +22,11 @@ model.compile(optimizer="sgd", loss="mean_squared_error")
 history = model.fit(x_train, y_train, epochs=50, verbose=0)
 # --8<-- [end:fit]
 
+# The loss Keras records for an epoch is the mean of its batch losses,
+# each measured just before that batch's update.
 losses = history.history["loss"]
-for epoch in (1, 10, 25, 50):
-    print(f"loss after epoch {epoch:2d}: {losses[epoch - 1]:.4f}")
+for epoch in (1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50):
+    print(f"mean loss during epoch {epoch:2d}: {losses[epoch - 1]:.4f}")
 
 w, b = model.layers[0].get_weights()
 print(

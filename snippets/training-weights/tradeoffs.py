@@ -41,9 +41,9 @@ def train(learning_rate, batch_size, epochs=10):
 print("learning rate (batch size 200, 10 epochs):")
 for rate in (0.01, 0.5, 2.5):
     loss, steps = train(rate, batch_size=200)
-    print(f"  {rate:<5}: loss after 10 epochs {loss:.4g} ({steps} steps)")
+    print(f"  {rate:<5}: mean loss in epoch 10: {loss:.4g} ({steps} steps)")
 
 print("batch size (learning rate 0.1, 10 epochs):")
 for size in (200, 8):
     loss, steps = train(0.1, batch_size=size)
-    print(f"  {size:<5}: loss after 10 epochs {loss:.4g} ({steps} steps)")
+    print(f"  {size:<5}: mean loss in epoch 10: {loss:.4g} ({steps} steps)")
