@@ -31,10 +31,13 @@ model.compile(
 # --8<-- [end:loss]
 
 # --8<-- [start:fit]
-history = model.fit(x_train, y_train, epochs=40, verbose=0)
+history = model.fit(x_train, y_train, batch_size=32, epochs=40, verbose=0)
 # --8<-- [end:fit]
 
 for epoch in (1, 10, 40):
     loss = history.history["loss"][epoch - 1]
     accuracy = history.history["accuracy"][epoch - 1]
     print(f"epoch {epoch:2d}: loss {loss:.4f}, accuracy {accuracy:.3f}")
+
+steps = int(model.optimizer.iterations)
+print(f"optimizer steps: {steps} in 40 epochs, {steps // 40} per epoch")
