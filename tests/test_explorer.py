@@ -236,7 +236,7 @@ def test_stepping_changes_w_b_and_the_loss_as_the_engine_and_keras_say(explorer)
 def test_the_diverging_preset_makes_the_loss_grow(explorer):
     explorer.click("text=Diverges (1.05)")
     losses = [float(shown(explorer)["loss"])]
-    for _ in range(8):
+    for _ in range(12):
         press_step(explorer, 1)
         losses.append(float(shown(explorer)["loss"]))
     assert all(b > a for a, b in zip(losses, losses[1:])), losses
