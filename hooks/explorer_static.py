@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import refresh_hint
+from snipcheck.layout import find_included, refresh_hint
 
 MARKER = re.compile(r"^<!-- recorded run: (?P<path>snippets/\S+\.out) -->[ \t]*$", re.MULTILINE)
 HEADER = re.compile(r"^# (?P<optimizer>\w+) learning_rate=(?P<rate>\S+) batch_size=(?P<batch>\d+) seed=(?P<seed>\d+)$")
