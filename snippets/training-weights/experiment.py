@@ -7,6 +7,13 @@
 # Every number, table and picture on this page is the output of a real run of the code
 # above it. The code seeds its randomness, so when you run it you get the same numbers.
 
+# %% [markdown]
+# ## Set up
+#
+# The first cell loads the libraries and sets the run's settings: the seed, the size of
+# the hidden layer and the number of epochs. It also defines two helpers that show text
+# and charts in the notebook.
+
 # %%
 import io
 import sys
