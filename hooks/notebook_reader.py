@@ -257,6 +257,8 @@ def purge(css: str, soup) -> str:
     for head, body in kept:  # at-rules such as @keyframes use properties too
         if head is None:
             used.update(VAR_USE.findall(tinycss2.serialize([body])))
+    # Properties the site's own stylesheets read from the notebook's (extra.css).
+    used.update(n for n in defined if n.startswith("--jp-mirror-editor"))
     # Custom properties that use others: follow them until nothing new turns up.
     todo = list(used)
     while todo:
@@ -264,8 +266,6 @@ def purge(css: str, soup) -> str:
             if name not in used:
                 used.add(name)
                 todo.append(name)
-    # Properties the site's own stylesheets read from the notebook's (extra.css).
-    used.update(n for n in defined if n.startswith("--jp-mirror-editor"))
     return _write(kept, used)
 
 
