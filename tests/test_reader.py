@@ -72,6 +72,15 @@ def test_the_quiz_can_be_browsed_with_arrow_keys_without_answering(browser, site
         assert first.locator(".quiz-verdict").inner_text() in ("Right.", *(
             f"Not quite: the answer is {c}." for c in "ABCDEFGH"))
         assert "1 answered" in page.locator(".quiz-score__text").inner_text()
+        # A click answers at once; the arrow keys right after it still only browse.
+        second = page.locator("fieldset.quiz").nth(1)
+        second.get_by_role("radio").first.click()
+        assert "2 answered" in page.locator(".quiz-score__text").inner_text()
+        picked = second.locator(".quiz-verdict").inner_text()
+        page.keyboard.press("ArrowDown")
+        assert second.get_by_role("radio").nth(1).is_checked()
+        assert second.locator(".quiz-verdict").inner_text() == picked, "ArrowDown after a click answered"
+        assert "2 answered" in page.locator(".quiz-score__text").inner_text()
     assert not errors, errors
 
 

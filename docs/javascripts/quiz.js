@@ -112,9 +112,12 @@
         pointer = Date.now();
       });
       input.addEventListener("change", function () {
-        if (input.checked && Date.now() - pointer < 1500) onAnswer(question, index, true);
+        var clicked = Date.now() - pointer < 1000;
+        pointer = 0; // one press answers once
+        if (input.checked && clicked) onAnswer(question, index, true);
       });
       input.addEventListener("keydown", function (event) {
+        pointer = 0; // a key moved the choice: browsing, not a click
         if (event.key === "Enter") {
           event.preventDefault();
           input.checked = true;
