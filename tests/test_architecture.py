@@ -1,7 +1,7 @@
 """The layout shows the architecture, and these arrows must never exist:
 
-* a hook importing anything but the standard library, MkDocs and ``snipcheck.layout``
-  (the docs build must never import TensorFlow);
+* a hook importing anything but the standard library, MkDocs, ``snipcheck.layout`` and the
+  parsers pinned in the docs dependency group (the docs build must never import TensorFlow);
 * ``snipcheck/layout.py`` importing anything but the standard library;
 * the engine importing from ``tests/``;
 * a test module importing another test module or ``conftest``;
@@ -19,6 +19,9 @@ import pytest
 from snipcheck.layout import ROOT, discover, rel
 
 STDLIB = set(sys.stdlib_module_names)
+# Parsers a hook may use instead of hand-written parsing (hooks/notebook_reader.py purges CSS
+# with them); each must be pinned in pyproject.toml's docs group: import name -> distribution.
+HOOK_LIBRARIES = {"mkdocs": "mkdocs", "tinycss2": "tinycss2", "bs4": "beautifulsoup4"}
 
 
 def imports(path: Path) -> list[str]:
@@ -41,8 +44,17 @@ def top(name: str) -> str:
 @pytest.mark.parametrize("hook", sorted((ROOT / "hooks").glob("*.py")), ids=rel)
 def test_hooks_import_only_the_layout_module(hook):
     bad = [m for m in imports(hook)
-           if top(m) not in STDLIB | {"mkdocs", "__future__"} and m not in ("snipcheck.layout",)]
-    assert not bad, f"{rel(hook)} imports {bad}; hooks may import only the standard library, MkDocs and snipcheck.layout"
+           if top(m) not in STDLIB | set(HOOK_LIBRARIES) | {"__future__"} and m not in ("snipcheck.layout",)]
+    assert not bad, (f"{rel(hook)} imports {bad}; hooks may import only the standard library, MkDocs, "
+                     f"snipcheck.layout and {', '.join(sorted(set(HOOK_LIBRARIES) - {'mkdocs'}))}")
+
+
+def test_the_parsers_hooks_use_are_pinned_in_the_docs_group():
+    import tomllib
+
+    docs = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]["docs"]
+    pinned = {entry.split("==")[0].lower() for entry in docs if isinstance(entry, str)}
+    assert set(HOOK_LIBRARIES.values()) <= pinned, set(HOOK_LIBRARIES.values()) - pinned
 
 
 def test_the_layout_module_imports_only_the_standard_library():

@@ -3,7 +3,11 @@
 * In Debian's Chromium (Playwright), every page of the sitemap plus the 404 page, light and
   dark, at 1280 px and 360 px: no console error, no failed request, no request to a host
   other than 127.0.0.1, no horizontal scroll on a phone, and no serious or critical axe
-  violation; axe runs again after a recap card is opened and quiz questions are answered.
+  violation (every rule set: WCAG 2.0-2.2 A and AA, and best practice); axe runs again
+  after a recap card is opened and quiz questions are answered.
+* On the same page views: every element that Tab reaches shows a visible focus indicator
+  (its surroundings look different focused and unfocused), no chart has nbconvert's default
+  alt text, and no line of code or output breaks inside a number.
 * The Nu Html Checker (vnu.jar from npm, run with Java) on every built HTML file.
 * Every internal link and anchor of the built HTML, raw-HTML blocks and notebook pages
   included (MkDocs's own validation sees Markdown links only); links to other hosts are
@@ -47,6 +51,14 @@ REPO_URL = CONFIG["repo_url"].rstrip("/")
 SCHEMES = ["light", "dark"]
 WIDTHS = {"desktop": 1280, "phone": 360}
 BLOCKING = ("serious", "critical")  # axe impacts that fail the checks
+# Every axe rule set but the experimental rules and AAA contrast (7:1).
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
+                                          "best-practice"]},
+}
+DEFAULT_ALT = "No description has been provided for this image"  # nbconvert's
+MAX_TAB_STOPS = 400  # a page with more is a keyboard trap in itself
 
 # Notebook pages: docs/**/*.ipynb, served at <path>/ like Markdown pages.
 NOTEBOOK_PAGES = sorted(
@@ -175,6 +187,10 @@ class Visit:
     violations: list[dict] = field(default_factory=list)
     scroll_width: int = 0
     status: int | None = None
+    tab_stops: int = 0
+    unseen_focus: list[str] = field(default_factory=list)
+    default_alts: int = 0
+    broken_numbers: list[str] = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -186,8 +202,91 @@ class Visit:
                 and urlsplit(u).hostname != "127.0.0.1"]
 
 
+# Where a line of a <pre> breaks inside a number: a number whose text takes two boxes.
+BROKEN_NUMBERS_JS = r"""() => {
+  const found = [];
+  for (const pre of document.querySelectorAll("article pre")) {
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/-?\d+(?:[.,]\d+)*(?:e[+-]?\d+)?/gi)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) found.push(m[0]);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+# One Tab stop: its name, whether it is on screen, and whether it looks different focused
+# and unfocused. What is compared: the element's (or, for a visually hidden input such as
+# Material's palette toggle, the label after it) and its three nearest ancestors' outline,
+# shadow, border, background, colour and underline, pseudo-elements included.
+TAB_STOP_JS = """async () => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  if (!e.__tabKey) e.__tabKey = Math.random().toString(36).slice(2);
+  const sized = el => { const r = el.getBoundingClientRect(); return r.width >= 1 && r.height >= 1; };
+  let target = e;
+  if (!sized(e) && e.nextElementSibling && e.nextElementSibling.tagName === "LABEL") target = e.nextElementSibling;
+  target.scrollIntoView({block: "center", inline: "nearest"});
+  const r = target.getBoundingClientRect();
+  const shown = sized(target) && getComputedStyle(target).visibility !== "hidden" && r.right > 0 && r.left < innerWidth;
+  const props = ["outline-style", "outline-width", "outline-color", "box-shadow", "border-top-color",
+                 "border-bottom-color", "background-color", "color", "text-decoration-line", "text-decoration-color"];
+  const look = () => {
+    const out = [];
+    let el = target;
+    for (let level = 0; el && el !== document.body && level < 4; level++, el = el.parentElement) {
+      for (const pseudo of [null, "::before", "::after"]) {
+        const style = getComputedStyle(el, pseudo);
+        out.push(props.map(p => style.getPropertyValue(p)).join("|"));
+      }
+    }
+    return out.join("\\n");
+  };
+  const settle = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 120)));
+  const focused = look();
+  e.blur();
+  let unfocused = look();
+  if (unfocused === focused) {  // some widgets restyle on the focus event: give them time
+    await settle();
+    unfocused = look();
+  }
+  e.focus({focusVisible: true, preventScroll: true});
+  if (unfocused === focused) await settle();
+  const text = (e.getAttribute("aria-label") || e.innerText || "").trim().slice(0, 40);
+  const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+    (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/ +/).join(".") : "") +
+    (text ? ` "${text}"` : "");
+  return {key: e.__tabKey, name, shown, changed: focused !== unfocused};
+}"""
+
+
+def walk_focus(page, visit: Visit) -> None:
+    """Press Tab through the page, as a keyboard reader does. Every stop must be on screen
+    and look different focused and unfocused (see TAB_STOP_JS)."""
+    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+    seen = set()
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(TAB_STOP_JS)
+        if stop is None or stop["key"] in seen:
+            break  # back at the start: every stop was visited
+        seen.add(stop["key"])
+        if not stop["shown"]:
+            visit.unseen_focus.append(f"{stop['name']} (takes focus off screen or with no size)")
+        elif not stop["changed"]:
+            visit.unseen_focus.append(stop["name"])
+    visit.tab_stops = len(seen)
+
+
 def view(browser, url: str, path: str, scheme: str, width: int, *, axe: bool = True,
-         interact=None, label: str = "", expect_status: int = 200, shots: str | None = None) -> Visit:
+         interact=None, label: str = "", expect_status: int = 200, shots: str | None = None,
+         reader: bool = False) -> Visit:
     """Load one page in a fresh context, optionally act on it, then run axe on it."""
     visit = Visit(path, scheme, width, label)
     context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
@@ -214,10 +313,14 @@ def view(browser, url: str, path: str, scheme: str, width: int, *, axe: bool = T
             interact(page)
             page.wait_for_load_state("networkidle")
         visit.scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if reader:
+            visit.default_alts = page.locator(f'img[alt="{DEFAULT_ALT}"]').count()
+            visit.broken_numbers = page.evaluate(BROKEN_NUMBERS_JS)
+            walk_focus(page, visit)
         if axe:
             from axe_playwright_python.sync_playwright import Axe
 
-            visit.violations = Axe().run(page).response["violations"]
+            visit.violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             name = path.strip("/").replace("/", "_").replace(".html", "") or "home"
@@ -291,7 +394,7 @@ def visits(browser, site_url, built_site, pages, summary) -> list[Visit]:
     """Every page, both schemes, both widths; axe on each. Page weights go to the report."""
     shots = os.environ.get("SCREENSHOTS")
     done = [
-        view(browser, site_url + path, path, scheme, width, shots=shots)
+        view(browser, site_url + path, path, scheme, width, shots=shots, reader=True)
         for scheme in SCHEMES
         for width in WIDTHS.values()
         for path in pages
@@ -301,6 +404,11 @@ def visits(browser, site_url, built_site, pages, summary) -> list[Visit]:
         if v.scheme == "light" and v.width == WIDTHS["desktop"]:
             lines.append(f"{page_weight(built_site, v) / 1000:8.0f} KB  {v.path}")
     summary["page weight (uncompressed bytes each page loads; budgets: nox -s bench)"] = lines
+    summary["tab stops (light, 1280 px / 360 px)"] = [
+        f"{v.tab_stops:4}  /{w.tab_stops:4}  {v.path}" for v in done for w in done
+        if v.scheme == w.scheme == "light" and v.path == w.path and v.width == WIDTHS["desktop"]
+        and w.width == WIDTHS["phone"]
+    ]
     return done
 
 
@@ -313,6 +421,27 @@ def test_no_request_leaves_the_machine_and_nothing_fails(visits):
 @pytest.mark.browser
 def test_no_serious_accessibility_violation(visits):
     problems = axe_problems(visits)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_every_tab_stop_shows_a_visible_focus_indicator(visits):
+    problems = [f"{v.where}: no visible focus on {name}" for v in visits for name in v.unseen_focus]
+    assert all(v.tab_stops > 0 for v in visits), "Tab reached nothing: the walk is broken"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_no_chart_has_the_default_alt_text(visits):
+    problems = [f"{v.where}: {v.default_alts} chart(s) with the alt text {DEFAULT_ALT!r}"
+                for v in visits if v.default_alts]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_no_line_of_code_or_output_breaks_inside_a_number(visits):
+    problems = [f"{v.where}: the number {n!r} breaks across two lines" for v in visits
+                for n in dict.fromkeys(v.broken_numbers)]
     assert not problems, "\n".join(problems)
 
 

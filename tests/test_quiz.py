@@ -314,13 +314,17 @@ def test_answering_shows_feedback_and_updates_the_score(quiz_page):
     right = key_of(page, first.get_attribute("id"))
     first.get_by_role("radio").nth(right).check()
     feedback = first.locator(".quiz-feedback")
-    assert feedback.get_attribute("aria-live") == "polite"
+    # Only the short verdict is live; the explanation is on the page, not read out.
+    assert first.locator(".quiz-verdict").get_attribute("aria-live") == "polite"
+    assert first.locator(".quiz-verdict").inner_text() == "Right."
+    assert first.locator("[aria-live] .quiz-explanation, [role=status] .quiz-explanation").count() == 0
     assert feedback.inner_text().startswith("Right.")
     assert "Answer:" in feedback.inner_text()
     assert f"1 right out of 1 answered ({total} questions)" in score(page)
     wrong = (key_of(page, second.get_attribute("id")) + 1) % second.get_by_role("radio").count()
     second.get_by_role("radio").nth(wrong).check()
-    assert second.locator(".quiz-feedback").inner_text().startswith("Not quite.")
+    key = "ABCDEFGHIJ"[key_of(page, second.get_attribute("id"))]
+    assert second.locator(".quiz-verdict").inner_text() == f"Not quite: the answer is {key}."
     assert f"1 right out of 2 answered ({total} questions)" in score(page)
 
 
@@ -356,13 +360,17 @@ def test_the_quiz_works_from_the_keyboard_alone(quiz_page):
         if page.evaluate("document.activeElement.type") == "radio":
             break
     assert page.evaluate("document.activeElement.name") == first.get_attribute("id")
-    page.keyboard.press("Space")  # picks option A
-    page.keyboard.press("ArrowDown")  # moves to, and picks, option B
+    page.keyboard.press("ArrowDown")  # browses to option B: no answer yet
     assert first.get_by_role("radio").nth(1).is_checked()
-    verdict = "Right." if key_of(page, first.get_attribute("id")) == 1 else "Not quite."
+    assert first.locator(".quiz-verdict").inner_text() == ""
+    assert "out of 0 answered" in score(page)
+    page.keyboard.press("Enter")  # answers B
+    verdict = "Right." if key_of(page, first.get_attribute("id")) == 1 else "Not quite:"
     assert first.locator(".quiz-feedback").inner_text().startswith(verdict)
     assert "out of 1 answered" in score(page)
-    # Tab leaves the group for the next question's options.
+    # Tab moves to the Check button, then leaves for the next question's options.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className").startswith("md-button quiz-check")
     page.keyboard.press("Tab")
     second = page.locator("fieldset.quiz").nth(1)
     assert page.evaluate("document.activeElement.name") == second.get_attribute("id")

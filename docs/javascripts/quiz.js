@@ -12,9 +12,14 @@
  *
  * Without JavaScript that is a readable list with the answer hidden in <details>.
  * With it, this script:
+ *   - writes "Question N." into each legend, so screen readers hear it too;
  *   - turns each option into a native radio button with a label (A, B, C, ...);
- *   - shows right or wrong and the explanation as soon as an option is picked, in an
- *     aria-live region so screen readers announce it (the <details> is then hidden);
+ *   - lets the reader browse the options first: the arrow keys only move the choice.
+ *     An answer counts on an explicit action: the "Check" button, Enter or Space on an
+ *     option, or a click (mouse or touch) on one;
+ *   - then shows right or wrong and the explanation (the <details> is hidden). Only the
+ *     short verdict ("Right." / "Not quite: the answer is C.") is in an aria-live region,
+ *     so a screen reader says it once; the explanation is read when the reader gets there;
  *   - keeps a running score and a "Reset quiz" button in a bar below the questions;
  *   - saves the picked options in localStorage, per page, so they survive a reload.
  * A reader may change an answer; the score counts the answers picked now.
@@ -74,7 +79,7 @@
   }
 
   /* One question: returns {id, inputs, correct, show(index), reset()}. */
-  function setUpQuestion(fieldset, onAnswer) {
+  function setUpQuestion(fieldset, number, onAnswer) {
     var id = fieldset.id;
     var list = fieldset.querySelector(":scope > ol");
     var details = fieldset.querySelector(":scope > details.quiz-answer");
@@ -85,6 +90,19 @@
       return item.classList.contains("correct");
     });
     if (correct < 0) return null; // the content check reports this; leave it readable
+
+    var legend = fieldset.querySelector(":scope > legend");
+    if (legend) {
+      legend.insertBefore(make("span", "quiz-number", "Question " + number + ". "), legend.firstChild);
+      fieldset.classList.add("quiz--numbered"); // the CSS counter steps aside
+    }
+
+    var pointer = 0; // when a mouse or finger last pressed an option
+    function chosen() {
+      return inputs.findIndex(function (input) {
+        return input.checked;
+      });
+    }
 
     var inputs = items.map(function (item, index) {
       var label = make("label", "quiz-option");
@@ -99,21 +117,53 @@
       label.appendChild(letter);
       label.appendChild(text);
       item.appendChild(label);
+      // A click answers; the arrow keys (which also fire "change") only browse.
+      label.addEventListener("pointerdown", function () {
+        pointer = Date.now();
+      });
       input.addEventListener("change", function () {
-        if (input.checked) onAnswer(question, index, true);
+        var clicked = Date.now() - pointer < 1000;
+        pointer = 0; // one press answers once
+        if (input.checked && clicked) onAnswer(question, index, true);
+      });
+      input.addEventListener("keydown", function (event) {
+        pointer = 0; // a key moved the choice: browsing, not a click
+        if (event.key === "Enter") {
+          event.preventDefault();
+          input.checked = true;
+          onAnswer(question, index, true);
+        }
+      });
+      input.addEventListener("keyup", function (event) {
+        if (event.key === " " && input.checked) onAnswer(question, index, true);
       });
       return input;
     });
 
-    // The explanation moves (not copies: ids stay unique) from the <details> into a
-    // live region, and the <details> is hidden.
+    var check = make("button", "md-button quiz-check", "Check");
+    check.type = "button";
+    check.setAttribute("aria-label", "Check the answer to question " + number);
+    check.addEventListener("click", function () {
+      var index = chosen();
+      if (index >= 0) {
+        onAnswer(question, index, true);
+      } else {
+        verdict.textContent = "Pick an option first.";
+      }
+    });
+    list.parentNode.insertBefore(check, list.nextSibling);
+
+    // The explanation moves (not copies: ids stay unique) from the <details> into the
+    // feedback, after the verdict; the <details> is hidden. Only the verdict is live.
     var explanation = make("div", "quiz-explanation");
     Array.prototype.slice.call(details.childNodes).forEach(function (node) {
       if (node.nodeName !== "SUMMARY") explanation.appendChild(node);
     });
     details.hidden = true;
+    var verdict = make("p", "quiz-verdict");
+    verdict.setAttribute("aria-live", "polite");
     var feedback = make("div", "quiz-feedback");
-    feedback.setAttribute("aria-live", "polite");
+    feedback.appendChild(verdict);
     fieldset.insertBefore(feedback, details);
     list.classList.add("quiz-options");
     fieldset.classList.add("quiz--ready");
@@ -133,15 +183,15 @@
           item.classList.toggle("quiz-option--picked", i === index);
           item.classList.toggle("quiz-option--answer", !right && i === correct);
         });
-        // The explanation that follows starts with "Answer: X.", so the verdict is short.
-        var verdict = make("p", "quiz-verdict");
-        verdict.appendChild(make("strong", null, right ? "Right." : "Not quite."));
-        verdict.appendChild(
-          document.createTextNode(" You picked " + LETTERS.charAt(index) + ".")
-        );
-        // Replace the content so that the live region announces it afresh.
-        feedback.textContent = "";
-        feedback.appendChild(verdict);
+        // A short verdict for the live region; the explanation follows, not live.
+        verdict.textContent = "";
+        verdict.appendChild(make("strong", null, right ? "Right." : "Not quite:"));
+        if (!right) {
+          verdict.appendChild(
+            document.createTextNode(" the answer is " + LETTERS.charAt(correct) + ".")
+          );
+        }
+        feedback.classList.add("quiz-feedback--shown");
         feedback.appendChild(explanation);
       },
       reset: function () {
@@ -153,7 +203,9 @@
         items.forEach(function (item) {
           item.classList.remove("quiz-option--picked", "quiz-option--answer");
         });
-        feedback.textContent = "";
+        verdict.textContent = "";
+        feedback.classList.remove("quiz-feedback--shown");
+        if (explanation.parentNode) explanation.parentNode.removeChild(explanation);
       },
     };
     return question;
@@ -165,8 +217,9 @@
 
     var progress = load();
     var questions = [];
-    var score = make("p", "quiz-score__text");
-    score.setAttribute("role", "status"); // polite: announced after the feedback
+    var score = make("p", "quiz-score__text"); // not live: the verdict is said already
+    var notice = make("p", "quiz-score__notice"); // live: says that Reset worked
+    notice.setAttribute("role", "status");
 
     function update() {
       var answered = 0;
@@ -182,6 +235,7 @@
     }
 
     function onAnswer(question, index, byReader) {
+      notice.textContent = "";
       question.show(index);
       if (byReader) {
         progress[question.id] = index;
@@ -194,8 +248,8 @@
       update();
     }
 
-    Array.prototype.forEach.call(fieldsets, function (fieldset) {
-      var question = setUpQuestion(fieldset, onAnswer);
+    Array.prototype.forEach.call(fieldsets, function (fieldset, i) {
+      var question = setUpQuestion(fieldset, i + 1, onAnswer);
       if (question) questions.push(question);
     });
     if (!questions.length) return;
@@ -218,9 +272,10 @@
         q.reset();
       });
       update();
-      score.textContent += " Your answers were cleared.";
+      notice.textContent = "Your answers were cleared.";
     });
     bar.appendChild(score);
+    bar.appendChild(notice);
     bar.appendChild(reset);
     var last = fieldsets[fieldsets.length - 1];
     last.parentNode.insertBefore(bar, last.nextSibling);

@@ -8,8 +8,15 @@
 # above it. The code seeds its randomness, so with the same library versions you get the
 # same numbers.
 
+# %% [markdown]
+# ## Set up
+#
+# The first cell loads the libraries and sets the run's settings: the seed, the size of
+# the hidden layer and the number of epochs.
+
 # %% tags=["remove-cell"]
 # Plumbing: the same file runs as a notebook and as a plain script (for the site's checks).
+import io
 import sys
 
 import matplotlib
@@ -25,6 +32,7 @@ def in_notebook():
 IN_NOTEBOOK = in_notebook()
 if not IN_NOTEBOOK:
     matplotlib.use("Agg")  # as a plain script: no windows
+matplotlib.rcParams["font.size"] = 14  # large enough to read on a phone
 
 
 def show_markdown(text):
@@ -35,6 +43,24 @@ def show_markdown(text):
         display(Markdown(text))
     else:
         print(text)
+
+
+def show_chart(fig, alt):
+    """Show a chart in a notebook with alt, a text that describes it to readers who
+    cannot see it. It is saved with 256 colours, which makes the file far smaller."""
+    import matplotlib.pyplot as plt
+
+    if IN_NOTEBOOK:
+        from IPython.display import Image, display
+        from PIL import Image as Picture
+
+        png = io.BytesIO()
+        fig.savefig(png, format="png")
+        png.seek(0)
+        small = io.BytesIO()
+        Picture.open(png).convert("RGB").quantize(256).save(small, format="png", optimize=True)
+        display(Image(small.getvalue(), metadata={"alt": alt}))
+    plt.close(fig)
 
 
 # %%
@@ -202,18 +228,26 @@ for epoch in range(EPOCHS):
 
 # %%
 epochs = np.arange(1, EPOCHS + 1)
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(4.8, 6), sharex=True)
 for name, label in [("", "training"), ("val_", "validation")]:
-    left.plot(epochs, history.history[name + "loss"], label=label)
-    right.plot(epochs, history.history[name + "accuracy"],
-               label=label)
-left.set(title="Loss", xlabel="epoch")
-right.set(title="Accuracy", xlabel="epoch", ylim=(0, 1))
-for ax in (left, right):
+    top.plot(epochs, history.history[name + "loss"], label=label)
+    bottom.plot(epochs, history.history[name + "accuracy"],
+                label=label)
+top.set(title="Loss")
+bottom.set(title="Accuracy", xlabel="epoch", ylim=(0, 1))
+for ax in (top, bottom):
     ax.legend()
     ax.grid(alpha=0.3)
 fig.tight_layout()
-plt.show()
+
+curves = history.history
+show_chart(fig, alt=(
+    f"Two line charts over {EPOCHS} epochs. Loss: training falls from "
+    f"{curves['loss'][0]:.2f} to {curves['loss'][-1]:.2f}, validation from "
+    f"{curves['val_loss'][0]:.2f} to {curves['val_loss'][-1]:.2f}. Accuracy: training "
+    f"rises from {curves['accuracy'][0]:.2f} to {curves['accuracy'][-1]:.2f}, validation "
+    f"from {curves['val_accuracy'][0]:.2f} to {curves['val_accuracy'][-1]:.2f}."
+))
 
 # %% [markdown]
 # ## After training
@@ -289,7 +323,7 @@ print("unmoved weights from used pixels that lead into dead units:",
 both = np.concatenate([weights_before.ravel(), weights_after.ravel()])
 bins = np.linspace(both.min(), both.max(), 50)
 
-fig, ax = plt.subplots(figsize=(7, 3.2))
+fig, ax = plt.subplots(figsize=(4.8, 3.4))
 ax.hist(weights_before.ravel(), bins=bins, alpha=0.6,
         label="before training")
 ax.hist(weights_after.ravel(), bins=bins, alpha=0.6,
@@ -298,32 +332,44 @@ ax.set(title="First-layer weights", xlabel="weight value",
        ylabel="count")
 ax.legend()
 fig.tight_layout()
-plt.show()
+show_chart(fig, alt=(
+    f"Histogram of the {weights_before.size} first-layer weights. Before "
+    f"training they lie evenly between {weights_before.min():.2f} and "
+    f"{weights_before.max():.2f}. After training they spread from "
+    f"{weights_after.min():.2f} to {weights_after.max():.2f}."
+))
 
 # %% [markdown]
 # Each hidden unit has one weight per pixel, so its weights can be drawn as a picture the
 # size of an image. Red is a positive weight and blue a negative one; each row has its own
-# colour scale. The first two rows show eight hidden units before and after training, and
+# colour scale. The first two rows show four hidden units before and after training, and
 # the last row shows the change. In that row the blank pixels have the pale middle colour:
 # their weights did not change.
 
 # %%
 rows = [("before", weights_before), ("after", weights_after),
         ("change", change)]
-fig, axes = plt.subplots(3, 8, figsize=(9, 3.6))
+UNITS = 4
+fig, axes = plt.subplots(3, UNITS, figsize=(4.8, 4.4))
 for r, (name, weights) in enumerate(rows):
-    limit = np.abs(weights[:, :8]).max()
-    for unit in range(8):
+    limit = np.abs(weights[:, :UNITS]).max()
+    for unit in range(UNITS):
         ax = axes[r, unit]
         ax.imshow(weights[:, unit].reshape(side, side),
                   cmap="coolwarm", vmin=-limit, vmax=limit)
         ax.set_xticks([])
         ax.set_yticks([])
     axes[r, 0].set_ylabel(name)
-for unit in range(8):
-    axes[0, unit].set_title(f"unit {unit}", fontsize=9)
+for unit in range(UNITS):
+    axes[0, unit].set_title(f"unit {unit}")
 fig.tight_layout()
-plt.show()
+still = (change[:, :UNITS] == 0).all(axis=1).sum()
+show_chart(fig, alt=(
+    f"Three rows of {side} by {side} pictures, one per hidden unit 0 to "
+    f"{UNITS - 1}: its weights before training, after, and the change. In "
+    f"the change row, {still} pixels keep the pale middle colour: none of "
+    f"their weights into these units moved."
+))
 
 # %% [markdown]
 # ## Predictions
@@ -334,16 +380,22 @@ plt.show()
 # %%
 predicted = model.predict(x_test, verbose=0).argmax(axis=1)
 
-fig, axes = plt.subplots(2, 6, figsize=(9, 3.4))
+fig, axes = plt.subplots(3, 4, figsize=(4.8, 6))
 for i, ax in enumerate(axes.flat):
     ax.imshow(x_test[i].reshape(side, side), cmap="gray_r")
     right_guess = predicted[i] == y_test[i]
     ax.set_title(f"guess {predicted[i]}\n(true {y_test[i]})",
-                 color="black" if right_guess else "red",
-                 fontsize=9)
+                 color="black" if right_guess else "red")
     ax.axis("off")
 fig.tight_layout()
-plt.show()
+shown = axes.size
+misses = [f"guessed {predicted[i]} for a {y_test[i]}"
+          for i in range(shown) if predicted[i] != y_test[i]]
+show_chart(fig, alt=(
+    f"The first {shown} test images, each with the network's guess and the "
+    f"true digit. {shown - len(misses)} of {shown} guesses are right"
+    + (f"; the wrong ones: {', '.join(misses)}." if misses else ".")
+))
 
 wrong = (predicted != y_test).sum()
 print(f"wrong guesses on the test images: {wrong} of {len(y_test)}")
@@ -406,7 +458,7 @@ print(f"{SMALL_UNITS} units after {LONG_EPOCHS} epochs: "
       f"test accuracy {long_accuracy:.4f}")
 small_val = small_history.history["val_accuracy"] + longer.history["val_accuracy"]
 
-fig, ax = plt.subplots(figsize=(7, 3.2))
+fig, ax = plt.subplots(figsize=(4.8, 3.4))
 ax.plot(epochs, history.history["val_accuracy"],
         label=f"{HIDDEN_UNITS} hidden units")
 ax.plot(np.arange(1, LONG_EPOCHS + 1), small_val,
@@ -415,7 +467,12 @@ ax.set(title="Validation accuracy", xlabel="epoch", ylim=(0, 1))
 ax.legend()
 ax.grid(alpha=0.3)
 fig.tight_layout()
-plt.show()
+show_chart(fig, alt=(
+    f"Validation accuracy for two networks. With {HIDDEN_UNITS} hidden units, "
+    f"after {EPOCHS} epochs, it ends at {history.history['val_accuracy'][-1]:.2f}. "
+    f"With {SMALL_UNITS} it is {small_history.history['val_accuracy'][-1]:.2f} "
+    f"after {EPOCHS} epochs and {small_val[-1]:.2f} after {LONG_EPOCHS}."
+))
 
 # %% [markdown]
 # ## What the run shows

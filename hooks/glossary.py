@@ -1,0 +1,52 @@
+"""MkDocs hook: the Glossary page, made from the one glossary file.
+
+includes/abbreviations.md defines each term once, as ``*[term]: meaning`` (the syntax of
+Python-Markdown's abbreviations). pymdownx.snippets appends it to every page (auto_append in
+mkdocs.yml), so a term shows its meaning as a tooltip wherever it appears. On a page holding
+the line ``<!-- glossary -->`` this hook writes the same terms as a definition list; forms
+of one term with the same meaning (weight, weights) are listed together.
+
+A line of the file that is neither a comment nor a definition fails the build, naming the
+file, the line and the form to use. Only the standard library and MkDocs are used.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+GLOSSARY = "includes/abbreviations.md"
+MARKER = "<!-- glossary -->"
+DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:[ \t]*(?P<meaning>\S.*)$")
+
+
+def terms(path: Path) -> dict[str, list[str]]:
+    """meaning -> its terms, in file order."""
+    text = re.sub(r"<!--.*?-->", lambda m: "\n" * m[0].count("\n"), path.read_text(encoding="utf-8"), flags=re.S)
+    found: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = DEFINITION.match(line)
+        if not match:
+            raise PluginError(f"{GLOSSARY}, line {number}: {line.strip()!r} is not a definition. "
+                              "Write each term as: *[term]: what it means")
+        found.setdefault(match["meaning"].strip(), []).append(match["term"].strip())
+    return found
+
+
+def on_page_markdown(markdown, page, config, files):
+    if MARKER not in markdown:
+        return markdown
+    # Found where pymdownx.snippets finds it (its base_path, from the working directory).
+    options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
+    bases = options.get("base_path", ["."])
+    bases = [bases] if isinstance(bases, str) else bases
+    path = next((Path(b) / GLOSSARY for b in bases if (Path(b) / GLOSSARY).is_file()), None)
+    if path is None:
+        raise PluginError(f"docs/{page.file.src_uri} shows the glossary, but {GLOSSARY} is missing.")
+    entries = sorted(terms(path).items(), key=lambda item: item[1][0].lower())
+    listing = "\n\n".join(f"**{', '.join(names)}**\n:   {meaning}" for meaning, names in entries)
+    return markdown.replace(MARKER, listing)
