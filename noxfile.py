@@ -1,25 +1,41 @@
-"""Sessions: docs (strict build), serve (live preview), tests (every check),
+"""Sessions: check (the fast content check), docs (strict build), serve (live preview),
+tests (the full suite, as CI runs it),
 outputs (refresh recorded outputs), new (scaffold a topic or a snippet), bench (speed and
 size figures).
 
-Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there;
-the engine (snipcheck/) is installed editable, with no dependencies of its own. Every session
+Dependencies are pinned in pyproject.toml's [dependency-groups]; uv.lock pins every
+transitive package (refresh it with `uv lock` after editing a pin), and each session installs
+its group from that lock with `uv sync --locked`, the engine (snipcheck/) editable. Every session
 that runs the engine calls its one command line, ``python -m snipcheck``.
 """
 
+import hashlib
+from pathlib import Path
+
 import nox
 
-nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["docs", "tests"]
 
-PYPROJECT = nox.project.load_toml("pyproject.toml")
 ENV = {"NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+LOCK = Path(__file__).parent / "uv.lock"
 
 
 def install(session: nox.Session, group: str) -> None:
-    session.install(*nox.project.dependency_groups(PYPROJECT, group))
-    session.install("--no-deps", "-e", ".")  # the engine; the MkDocs hooks import its layout
+    """Install exactly the versions uv.lock pins for ``group`` (every transitive package),
+    plus the engine, editable. Bytecode is compiled at install time, so no interpreter
+    compiles TensorFlow from source again. Skipped while the lock file is unchanged."""
+    stamp = Path(session.virtualenv.location) / ".synced-from"
+    wanted = f"{group} {hashlib.sha256(LOCK.read_bytes()).hexdigest()}"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    session.run_install(
+        "uv", "sync", "--locked", "--no-default-groups", "--group", group, "--compile-bytecode",
+        "--quiet", external=True,
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+    )
+    stamp.write_text(wanted)
 
 
 @nox.session
@@ -31,16 +47,43 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview on http://127.0.0.1:8000; only changed pages are rebuilt."""
+    """Live preview on http://127.0.0.1:8000/. It rebuilds when a page, a snippet or an
+    output changes; a snippet edited since its output was recorded shows a "stale output"
+    banner on its page until `nox -s outputs -- PATH` records it again."""
     install(session, "docs")
-    session.run("mkdocs", "serve", "--dirty", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
+    session.run("mkdocs", "serve", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
+
+
+def narrowed(args: list[str]) -> list[str]:
+    """`my-topic`, `docs/my-topic/page.md` or `snippets/my-topic/x.py` -> `--only ...`;
+    anything else (pytest options, test files) passes through."""
+    out = []
+    for arg in args:
+        looks_like_content = not arg.startswith("-") and not arg.startswith("tests") and "::" not in arg
+        out += ["--only", arg] if looks_like_content else [arg]
+    return out
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """The fast content check: snippets, pages, quiz, cards, notebook and one strict build.
+
+    nox -s check                                  # all content
+    nox -s check -- my-topic                      # one topic
+    nox -s check -- docs/my-topic/recap.md        # one page (and the snippets it includes)
+
+    Skips the checker's self-tests and the browser gate (`nox -s tests` runs them too).
+    """
+    install(session, "tests")
+    session.run("pytest", "-q", "-m", "not selftest and not browser", *narrowed(session.posargs), env=ENV)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Every check: snippets against recorded outputs, pages, the strict build, the browser."""
+    """The full suite, as CI runs it: the content check, plus the checker's own self-tests
+    (break-a-copy, scaffold, cache, preview) and the browser gate."""
     install(session, "tests")
-    session.run("pytest", *session.posargs, env=ENV)
+    session.run("pytest", *narrowed(session.posargs), env=ENV)
 
 
 @nox.session
@@ -50,11 +93,13 @@ def outputs(session: nox.Session) -> None:
     nox -s outputs                                  # every snippet
     nox -s outputs -- snippets/training-weights/regression.py
 
-    Then it re-executes the notebooks made from those snippets (snipcheck/notebooks.py).
+    A notebook source runs once, as its notebook, which is rewritten too; when only its
+    Markdown cells changed, nothing runs and the notebook's Markdown is patched. Each output's
+    entry in recorded-with.json gets the sha256 of the source that ran; entries whose output
+    is gone are pruned.
     """
     install(session, "snippets")
     session.run("python", "-m", "snipcheck", "refresh", *session.posargs, env=ENV)
-    session.run("python", "-m", "snipcheck", "notebooks", *session.posargs, env=ENV)
 
 
 @nox.session

@@ -34,24 +34,62 @@ def build_command(config: Path = CONFIG, site_dir: Path | None = None) -> list[s
     return command + (["-d", str(site_dir)] if site_dir else [])
 
 
-def build(config: Path = CONFIG, site_dir: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(build_command(config, site_dir), cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True)
+def build(config: Path = CONFIG, site_dir: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(build_command(config, site_dir), cwd=cwd, env=BUILD_ENV, capture_output=True, text=True)
+
+
+CONTENT = ("docs", "snippets", "mkdocs.yml", "CONTRIBUTING.md")  # what a contributor edits; copied pristine
+
+
+def pristine_content(folder: Path) -> None:
+    """docs/, snippets/ and mkdocs.yml as last committed (``git archive HEAD``), written into
+    ``folder``; the working tree's when there is no git history. A self-test that breaks a
+    copy on purpose then starts from content that passed, whatever the contributor is
+    editing right now."""
+    import io
+    import tarfile
+
+    done = subprocess.run(["git", "archive", "--format=tar", "HEAD", *CONTENT], cwd=ROOT,
+                          capture_output=True)
+    if done.returncode == 0:
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+            archive.extractall(folder, filter="data")
+        return
+    for name in CONTENT:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, Path(folder) / name)
+
+
+def build_errors(stderr: str) -> str:
+    """The lines of a failed build's log that say why (its errors and warnings, with the
+    lines that continue them), not the INFO lines around them."""
+    kept, keeping = [], False
+    for line in stderr.splitlines():
+        if line.startswith(("ERROR", "WARNING", "Aborted", "Error:")):
+            keeping = True
+        elif line.startswith(("INFO", "DEBUG")):
+            keeping = False
+        if keeping:
+            kept.append(line)
+    return "\n".join(kept)[-4000:] or stderr[-4000:]
 
 
 class SiteCopy:
-    """docs/ and mkdocs.yml copied into ``folder`` to be broken on purpose and built.
+    """A pristine copy of the content (docs/, snippets/ and mkdocs.yml as last committed) in
+    ``folder``, to be broken on purpose and built there.
 
-    hooks/ and overrides/ are linked beside the copied config, so every path in it resolves
-    as in the repository; snippets resolve from the repository (the build runs there).
+    hooks/ and overrides/ are linked to the working tree's (the checker under test), so every
+    path in the config resolves as in the repository. The build runs in ``folder``, so pages
+    include the copy's snippets.
     """
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.docs = self.folder / "docs"
+        self.snippets = self.folder / "snippets"
         self.config = self.folder / "mkdocs.yml"
         self.site = self.folder / "site"
-        shutil.copytree(ROOT / "docs", self.docs)
-        shutil.copy(CONFIG, self.config)
+        pristine_content(self.folder)
         for name in ("hooks", "overrides"):
             (self.folder / name).symlink_to(ROOT / name)
 
@@ -67,7 +105,7 @@ class SiteCopy:
         self.config.write_text(text.replace(old, new), encoding="utf-8")
 
     def build(self) -> subprocess.CompletedProcess:
-        return build(self.config, self.site)
+        return build(self.config, self.site, cwd=self.folder)
 
 
 def pages(site: Path) -> list[str]:

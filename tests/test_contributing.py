@@ -165,9 +165,9 @@ def topic(tmp_path):
     folder.mkdir(parents=True)
     (folder / "first.py").write_text("# --8<-- [start:model]\nprint(1)\n# --8<-- [end:model]\n", encoding="utf-8")
     (folder / "first.out").write_text("1\n", encoding="utf-8")
-    (folder / RECORDED_WITH).write_text(
-        json.dumps({"first.out": {"tensorflow": "2.21.0", "platform": "Linux x86_64"}}), encoding="utf-8"
-    )
+    stamp = {"tensorflow": "2.21.0", "platform": "Linux x86_64",
+             layout.SOURCE_KEY: layout.source_digest(folder / "first.py")}
+    (folder / RECORDED_WITH).write_text(json.dumps({"first.out": stamp}), encoding="utf-8")
     page = SimpleNamespace(file=SimpleNamespace(src_uri="my-topic/index.md"))
 
     def render(markdown: str) -> str:
