@@ -90,8 +90,16 @@ def refresh_hint(path) -> str:
 
 
 def did_you_mean(path: str, candidates) -> str:
-    """' Did you mean snippets/a/b.py?' for the closest existing path, or ''."""
-    close = difflib.get_close_matches(path, sorted(candidates), n=1, cutoff=0.6)
+    """' Did you mean snippets/a/b.py?' for the closest existing path, or ''. A file name is
+    compared with the names in the same folder first (a typo in the name), then the whole
+    path with every candidate (a typo in the folder)."""
+    candidates = sorted(candidates)
+    folder, _, name = path.rpartition("/")
+    beside = {c.rpartition("/")[2]: c for c in candidates if c.rpartition("/")[0] == folder}
+    close = difflib.get_close_matches(name, list(beside), n=1, cutoff=0.75)
+    if close:
+        return f" Did you mean {beside[close[0]]}?"
+    close = difflib.get_close_matches(path, candidates, n=1, cutoff=0.9)
     return f" Did you mean {close[0]}?" if close else ""
 
 

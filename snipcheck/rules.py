@@ -116,11 +116,16 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
                     f"TensorFlow recorded it. Record it with: {refresh_hint(rel(output.with_suffix('.py')))}"
                 )
         for name in sorted(entries):
-            if not (folder / name).exists():
-                problems.append(
-                    f"{where} has an entry for {name}, but {rel(folder / name)} does not exist. "
-                    f'Delete the entry "{name}" from {where}.'
-                )
+            if (folder / name).exists():
+                continue
+            snippet = (folder / name).with_suffix(".py")
+            if snippet.exists():  # a deleted output: missing_outputs says how to record it
+                continue
+            problems.append(
+                f"{where} has an entry for {name}, but {rel(folder / name)} and its snippet "
+                f"do not exist. Run: nox -s outputs -- {rel(folder)} (it removes entries "
+                "whose output is gone)."
+            )
     return problems
 
 

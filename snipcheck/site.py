@@ -183,3 +183,80 @@ def watched_page(browser, url: str, **context_options):
         yield page, errors, foreign
     finally:
         context.close()
+
+
+class PageResults:
+    """Results of the browser gate per page view, reused while nothing they depend on changed.
+
+    A view's entry is keyed on the built HTML it loaded and every local file it fetched
+    (by sha256), the gate's own code, and the browser's version: an unchanged page is not
+    driven again. Off (every view runs) in CI or when ``SNIPCHECK_CACHE=off``; kept in
+    ``.cache/browser-gate/`` beside the snippet cache otherwise.
+    """
+
+    def __init__(self, site: Path, gate_files: list[Path], browser_version: str):
+        import hashlib
+
+        self.site = Path(site)
+        value = os.environ.get("SNIPCHECK_CACHE", "").strip()
+        self.folder = None if (os.environ.get("CI") or value.lower() == "off") else (
+            (Path(value) if value else ROOT / ".cache" / "snipcheck").parent / "browser-gate")
+        h = hashlib.sha256(browser_version.encode())
+        for path in sorted(gate_files):
+            h.update(Path(path).read_bytes())
+        self.gate = h.hexdigest()
+        self.hits = self.misses = 0
+
+    def _file_for(self, url: str) -> Path | None:
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(url)
+        if parts.hostname != "127.0.0.1":
+            return None
+        target = self.site / unquote(parts.path).lstrip("/")
+        return target / "index.html" if target.is_dir() else target
+
+    @staticmethod
+    def _digest(path: Path | None) -> str:
+        import hashlib
+
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except (OSError, AttributeError):
+            return "missing"
+
+    def _entry(self, *view_key: str) -> Path:
+        import hashlib
+
+        return self.folder / (hashlib.sha256("\0".join(view_key).encode()).hexdigest()[:24] + ".json")
+
+    def get(self, *view_key: str) -> dict | None:
+        """The stored result of this view, if the page, every file it fetched, the gate and
+        the browser are unchanged."""
+        import json
+
+        if self.folder is None:
+            return None
+        try:
+            entry = json.loads(self._entry(*view_key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        fresh = entry.get("gate") == self.gate and all(
+            self._digest(self._file_for(url)) == digest for url, digest in entry["files"].items())
+        if not fresh:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry["result"]
+
+    def put(self, result: dict, requests: list[str], *view_key: str) -> None:
+        import json
+
+        if self.folder is None:
+            return
+        files = {u: self._digest(self._file_for(u)) for u in dict.fromkeys(requests) if self._file_for(u)}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._entry(*view_key).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"gate": self.gate, "files": files, "result": result}), encoding="utf-8")
+        tmp.replace(self._entry(*view_key))

@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -37,7 +37,7 @@ import pytest
 import yaml
 
 from snipcheck.layout import ROOT
-from snipcheck.site import SiteCopy, pages as site_pages, serve
+from snipcheck.site import PageResults, SiteCopy, pages as site_pages, serve
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 SITE_URL = CONFIG["site_url"]  # https://example.org/<prefix>/
@@ -290,12 +290,24 @@ def pages(built_site):
 def visits(browser, site_url, built_site, pages, summary) -> list[Visit]:
     """Every page, both schemes, both widths; axe on each. Page weights go to the report."""
     shots = os.environ.get("SCREENSHOTS")
-    done = [
-        view(browser, site_url + path, path, scheme, width, shots=shots)
-        for scheme in SCHEMES
-        for width in WIDTHS.values()
-        for path in pages
-    ]
+    # An unchanged view (same HTML, same files fetched, same gate code, same browser) is not
+    # driven again locally; CI and SNIPCHECK_CACHE=off drive every one (snipcheck.site).
+    stored = PageResults(built_site, [Path(__file__), ROOT / "snipcheck" / "site.py"], browser.version)
+    done = []
+    for scheme in SCHEMES:
+        for width in WIDTHS.values():
+            for path in pages:
+                key = (path, scheme, str(width))
+                kept = None if shots else stored.get(*key)
+                if kept is not None:
+                    done.append(Visit(**kept))
+                    continue
+                visit = view(browser, site_url + path, path, scheme, width, shots=shots)
+                if not visit.errors:  # a request or console error may be passing: never kept
+                    stored.put(asdict(visit), visit.requests, *key)
+                done.append(visit)
+    summary["browser gate"] = [f"{stored.hits} page views unchanged since they passed (not driven again), "
+                               f"{len(done) - stored.hits} driven"]
     lines = []
     for v in done:
         if v.scheme == "light" and v.width == WIDTHS["desktop"]:
