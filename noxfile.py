@@ -22,18 +22,20 @@ ENV = {"NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED"
 LOCK = Path(__file__).parent / "uv.lock"
 
 
-def install(session: nox.Session, group: str) -> None:
+def install(session: nox.Session, group: str, location: str | None = None) -> None:
     """Install exactly the versions uv.lock pins for ``group`` (every transitive package),
-    plus the engine, editable. Bytecode is compiled at install time, so no interpreter
-    compiles TensorFlow from source again. Skipped while the lock file is unchanged."""
-    stamp = Path(session.virtualenv.location) / ".synced-from"
+    plus the engine, editable, into the session's environment (or ``location``). Bytecode is
+    compiled at install time, so no interpreter compiles TensorFlow from source again.
+    Skipped while the lock file is unchanged."""
+    location = location or session.virtualenv.location
+    stamp = Path(location) / ".synced-from"
     wanted = f"{group} {hashlib.sha256(LOCK.read_bytes()).hexdigest()}"
     if stamp.exists() and stamp.read_text() == wanted:
         return
     session.run_install(
         "uv", "sync", "--locked", "--no-default-groups", "--group", group, "--compile-bytecode",
         "--quiet", external=True,
-        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        env={"UV_PROJECT_ENVIRONMENT": location},
     )
     stamp.write_text(wanted)
 
@@ -64,7 +66,10 @@ def narrowed(args: list[str]) -> list[str]:
     return out
 
 
-@nox.session
+TESTS_ENV = Path(__file__).parent / ".nox" / "tests"  # shared by check and tests: one install, one cache
+
+
+@nox.session(venv_backend="none")
 def check(session: nox.Session) -> None:
     """The fast content check: snippets, pages, quiz, cards, notebook and one strict build.
 
@@ -72,10 +77,12 @@ def check(session: nox.Session) -> None:
     nox -s check -- my-topic                      # one topic
     nox -s check -- docs/my-topic/recap.md        # one page (and the snippets it includes)
 
-    Skips the checker's self-tests and the browser gate (`nox -s tests` runs them too).
+    Skips the checker's self-tests and the browser gate (`nox -s tests` runs them too). It
+    runs in the environment of `tests`, so the two share one install and one snippet cache.
     """
-    install(session, "tests")
-    session.run("pytest", "-q", "-m", "not selftest and not browser", *narrowed(session.posargs), env=ENV)
+    install(session, "tests", str(TESTS_ENV))
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m", "not selftest and not browser",
+                *narrowed(session.posargs), env=ENV, external=True)
 
 
 @nox.session

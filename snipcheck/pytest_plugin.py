@@ -7,9 +7,10 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
   it breaks a copy on purpose, runs the scaffold, exercises the cache or the preview) or
   ``browser`` (it drives Chromium). ``nox -s check`` runs ``-m "not selftest and not browser"``;
   ``nox -s tests`` runs everything. A test is marked ``selftest`` here, so no test file has to
-  remember it, when it works in a temporary folder (``tmp_path``, ``tmp_path_factory``,
-  ``site_copy``: content under test is never in a temporary folder) or when its name says it
-  proves a checker (``test_check_fails_*``, ``test_checker_catches_*``); and ``browser`` when
+  remember it, when it works in a temporary folder (``tmp_path`` or ``site_copy`` among its
+  fixtures, or ``tmp_path_factory`` among its own arguments: content under test is never in a
+  temporary folder) or when its name says it proves that a check fails (``..._fails_...``,
+  ``..._fail_...``, ``test_checker_catches_...``); and ``browser`` when
   it uses the ``browser`` fixture.
 * **One failure, one message.** When a shared (session or module) fixture fails, such as the
   strict site build, the first test that needs it reports the real cause and every later one
@@ -22,14 +23,15 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from snipcheck import layout
 
-SELF_TEST_FIXTURES = {"site_copy", "tmp_path", "tmp_path_factory"}
-SELF_TEST_NAMES = ("test_check_fails_", "test_checker_catches_")
+SELF_TEST_FIXTURES = {"site_copy", "tmp_path"}  # anywhere among the fixtures a test uses
+SELF_TEST_NAME = re.compile(r"^test_checker_catches_|_fails?_")  # proves a check fails
 WANTED = pytest.StashKey[set]()  # snippets the kept tests need (absolute paths)
 
 
@@ -93,7 +95,8 @@ def _about(path: str, kept: set[str]) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if SELF_TEST_FIXTURES & set(item.fixturenames) or item.originalname.startswith(SELF_TEST_NAMES):
+        if (SELF_TEST_FIXTURES & set(item.fixturenames) or "tmp_path_factory" in item._fixtureinfo.argnames
+                or SELF_TEST_NAME.search(item.originalname)):
             item.add_marker(pytest.mark.selftest)
         if "browser" in item.fixturenames:
             item.add_marker(pytest.mark.browser)

@@ -185,6 +185,42 @@ def watched_page(browser, url: str, **context_options):
         context.close()
 
 
+def results_folder(kind: str) -> Path | None:
+    """Where the checks keep reusable results of one kind, beside the snippet cache; None
+    (nothing reused) in CI or when ``SNIPCHECK_CACHE=off``."""
+    value = os.environ.get("SNIPCHECK_CACHE", "").strip()
+    if os.environ.get("CI") or value.lower() == "off":
+        return None
+    return (Path(value) if value else ROOT / ".cache" / "snipcheck").parent / kind
+
+
+class ResultStore:
+    """JSON results keyed on a digest of everything they depend on (see ``results_folder``)."""
+
+    def __init__(self, kind: str):
+        self.folder = results_folder(kind)
+
+    def get(self, key: str):
+        import json
+
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, value) -> None:
+        import json
+
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f"{key}.tmp"
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        tmp.replace(self.folder / f"{key}.json")
+
+
 class PageResults:
     """Results of the browser gate per page view, reused while nothing they depend on changed.
 
@@ -198,9 +234,7 @@ class PageResults:
         import hashlib
 
         self.site = Path(site)
-        value = os.environ.get("SNIPCHECK_CACHE", "").strip()
-        self.folder = None if (os.environ.get("CI") or value.lower() == "off") else (
-            (Path(value) if value else ROOT / ".cache" / "snipcheck").parent / "browser-gate")
+        self.folder = results_folder("browser-gate")
         h = hashlib.sha256(browser_version.encode())
         for path in sorted(gate_files):
             h.update(Path(path).read_bytes())
@@ -260,3 +294,37 @@ class PageResults:
         tmp = self._entry(*view_key).with_suffix(".tmp")
         tmp.write_text(json.dumps({"gate": self.gate, "files": files, "result": result}), encoding="utf-8")
         tmp.replace(self._entry(*view_key))
+
+
+def nav_pages(config: Path = CONFIG) -> list[tuple[str, str]]:
+    """(title, page) for every page in mkdocs.yml's nav, in order; ``page`` is relative to
+    docs/, as the nav writes it. Tests find pages here, so renaming a page (and its nav line)
+    never breaks them."""
+    import yaml
+
+    found: list[tuple[str, str]] = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, str):
+                found.append((item, item))
+                continue
+            for title, value in item.items():
+                walk(value) if isinstance(value, list) else found.append((title, value))
+
+    walk(yaml.load(Path(config).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["nav"])
+    return found
+
+
+def nav_page(title: str, config: Path = CONFIG) -> str:
+    """The first page the nav lists under ``title`` (for example "Practice")."""
+    for name, page in nav_pages(config):
+        if name == title:
+            return page
+    raise LookupError(f"mkdocs.yml's nav lists no page titled {title!r}; the tests look for one.")
+
+
+def url_of(page: str) -> str:
+    """Where a page (relative to docs/) is served, relative to the site's root: '/a/b/'."""
+    path = Path(page).with_suffix("")
+    return "/" + (path.parent.as_posix() + "/" if path.name == "index" else path.as_posix() + "/").lstrip("./")

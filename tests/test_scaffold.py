@@ -23,6 +23,8 @@ from snipcheck import scaffold
 from snipcheck.layout import RECORDED_WITH, ROOT
 from snipcheck.outputs import versions
 
+pytestmark = pytest.mark.selftest  # checks the checker: nox -s tests, not nox -s check
+
 # Everything but environments, caches, build output and git's own folder.
 SKIPPED = (".git", ".nox", ".cache", ".venv", "site", "node_modules", "__pycache__", ".pytest_cache",
            "screenshots", "*.pyc", "*.out.tmp")
