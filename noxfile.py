@@ -129,8 +129,15 @@ def new(session: nox.Session) -> None:
     session.notify("outputs", [f"snippets/{topic}/{name or 'first'}.py"])
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
-    """Speed and size figures side by side: snippet checks, site build, page weight."""
-    install(session, "tests")
-    session.run("python", "-m", "snipcheck", "bench", env=ENV)
+    """Speed and size figures side by side, medians of repeated samples: the contributor's
+    loop against its targets, snippet checks against a fair floor, site build, page weight.
+
+    nox -s bench -- --samples 5 --only loop,site   # parts: loop, snippets, site, weights
+
+    Runs in the environment of `tests` (the warm one the loop targets assume).
+    """
+    install(session, "tests", str(TESTS_ENV))
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "snipcheck", "bench", *session.posargs,
+                env=ENV, external=True)
