@@ -57,12 +57,17 @@ def serve(session: nox.Session) -> None:
 
 
 def narrowed(args: list[str]) -> list[str]:
-    """`my-topic`, `docs/my-topic/page.md` or `snippets/my-topic/x.py` -> `--only ...`;
-    anything else (pytest options, test files) passes through."""
+    """A topic (`my-topic`), a page (`docs/my-topic/page.md`) or a snippet
+    (`snippets/my-topic/x.py`) -> `--only ...`; anything else passes to pytest unchanged
+    (options, their values, test files)."""
+    takes_value = {"-k", "-m", "-p", "-o", "--only", "--deselect", "--ignore", "--durations"}
     out = []
-    for arg in args:
-        looks_like_content = not arg.startswith("-") and not arg.startswith("tests") and "::" not in arg
-        out += ["--only", arg] if looks_like_content else [arg]
+    for i, arg in enumerate(args):
+        path = Path(arg)
+        content = (path.parts[:1] in (("docs",), ("snippets",)) and path.exists()) or (
+            len(path.parts) == 1 and ((Path("docs") / arg).is_dir() or (Path("snippets") / arg).is_dir()))
+        after_option = i > 0 and args[i - 1] in takes_value
+        out += ["--only", arg] if content and not after_option else [arg]
     return out
 
 

@@ -27,7 +27,6 @@ are used: the docs build never imports TensorFlow.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path, PurePosixPath
