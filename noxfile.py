@@ -1,25 +1,43 @@
-"""Sessions: docs (strict build), serve (live preview), tests (every check),
+"""Sessions: check (the fast content check), docs (strict build), serve (live preview),
+tests (the full suite, as CI runs it),
 outputs (refresh recorded outputs), new (scaffold a topic or a snippet), bench (speed and
 size figures).
 
-Dependencies are pinned in pyproject.toml's [dependency-groups] and installed from there;
-the engine (snipcheck/) is installed editable, with no dependencies of its own. Every session
+Dependencies are pinned in pyproject.toml's [dependency-groups]; uv.lock pins every
+transitive package (refresh it with `uv lock` after editing a pin), and each session installs
+its group from that lock with `uv sync --locked`, the engine (snipcheck/) editable. Every session
 that runs the engine calls its one command line, ``python -m snipcheck``.
 """
 
+import hashlib
+from pathlib import Path
+
 import nox
 
-nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["docs", "tests"]
 
-PYPROJECT = nox.project.load_toml("pyproject.toml")
 ENV = {"NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+LOCK = Path(__file__).parent / "uv.lock"
 
 
-def install(session: nox.Session, group: str) -> None:
-    session.install(*nox.project.dependency_groups(PYPROJECT, group))
-    session.install("--no-deps", "-e", ".")  # the engine; the MkDocs hooks import its layout
+def install(session: nox.Session, group: str, location: str | None = None) -> None:
+    """Install exactly the versions uv.lock pins for ``group`` (every transitive package),
+    plus the engine, editable, into the session's environment (or ``location``). Bytecode is
+    compiled at install time, so no interpreter compiles TensorFlow from source again.
+    Skipped while the lock file is unchanged."""
+    location = location or session.virtualenv.location
+    stamp = Path(location) / ".synced-from"
+    wanted = f"{group} {hashlib.sha256(LOCK.read_bytes()).hexdigest()}"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    session.run_install(
+        "uv", "sync", "--locked", "--no-default-groups", "--group", group, "--compile-bytecode",
+        "--quiet", external=True,
+        env={"UV_PROJECT_ENVIRONMENT": location},
+    )
+    stamp.write_text(wanted)
 
 
 @nox.session
@@ -31,16 +49,53 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview on http://127.0.0.1:8000; only changed pages are rebuilt."""
+    """Live preview on http://127.0.0.1:8000/. It rebuilds when a page, a snippet or an
+    output changes; a snippet edited since its output was recorded shows a "stale output"
+    banner on its page until `nox -s outputs -- PATH` records it again."""
     install(session, "docs")
-    session.run("mkdocs", "serve", "--dirty", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
+    session.run("mkdocs", "serve", "-a", "127.0.0.1:8000", *session.posargs, env=ENV)
+
+
+def narrowed(args: list[str]) -> list[str]:
+    """A topic (`my-topic`), a page (`docs/my-topic/page.md`) or a snippet
+    (`snippets/my-topic/x.py`) -> `--only ...`; anything else passes to pytest unchanged
+    (options, their values, test files)."""
+    takes_value = {"-k", "-m", "-p", "-o", "--only", "--deselect", "--ignore", "--durations"}
+    out = []
+    for i, arg in enumerate(args):
+        path = Path(arg)
+        content = (path.parts[:1] in (("docs",), ("snippets",)) and path.exists()) or (
+            len(path.parts) == 1 and ((Path("docs") / arg).is_dir() or (Path("snippets") / arg).is_dir()))
+        after_option = i > 0 and args[i - 1] in takes_value
+        out += ["--only", arg] if content and not after_option else [arg]
+    return out
+
+
+TESTS_ENV = Path(__file__).parent / ".nox" / "tests"  # shared by check and tests: one install, one cache
+
+
+@nox.session(venv_backend="none")
+def check(session: nox.Session) -> None:
+    """The fast content check: snippets, pages, quiz, cards, notebook and one strict build.
+
+    nox -s check                                  # all content
+    nox -s check -- my-topic                      # one topic
+    nox -s check -- docs/my-topic/recap.md        # one page (and the snippets it includes)
+
+    Skips the checker's self-tests and the browser gate (`nox -s tests` runs them too). It
+    runs in the environment of `tests`, so the two share one install and one snippet cache.
+    """
+    install(session, "tests", str(TESTS_ENV))
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m", "not selftest and not browser",
+                *narrowed(session.posargs), env=ENV, external=True)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Every check: snippets against recorded outputs, pages, the strict build, the browser."""
+    """The full suite, as CI runs it: the content check, plus the checker's own self-tests
+    (break-a-copy, scaffold, cache, preview) and the browser gate."""
     install(session, "tests")
-    session.run("pytest", *session.posargs, env=ENV)
+    session.run("pytest", *narrowed(session.posargs), env=ENV)
 
 
 @nox.session
@@ -51,13 +106,13 @@ def outputs(session: nox.Session) -> None:
     nox -s outputs -- snippets/training-weights/regression.py
     nox -s outputs -- --no-cache snippets/training-weights/regression.py   # execute, never reuse
 
-    Then it re-executes the notebooks made from those snippets (snipcheck/notebooks.py).
+    A notebook source runs once, as its notebook, which is rewritten too; when only its
+    Markdown cells changed, nothing runs and the notebook's Markdown is patched. Each output's
+    entry in recorded-with.json gets the sha256 of the source that ran; entries whose output
+    is gone are pruned.
     """
     install(session, "snippets")
-    args = [a for a in session.posargs if a != "--no-cache"]
-    env = {**ENV, "SNIPCHECK_CACHE": "off"} if "--no-cache" in session.posargs else ENV
-    session.run("python", "-m", "snipcheck", "refresh", *args, env=env)
-    session.run("python", "-m", "snipcheck", "notebooks", *args, env=env)
+    session.run("python", "-m", "snipcheck", "refresh", *session.posargs, env=ENV)
 
 
 @nox.session
@@ -80,8 +135,15 @@ def new(session: nox.Session) -> None:
     session.notify("outputs", [f"snippets/{topic}/{name or 'first'}.py"])
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
-    """Speed and size figures side by side: snippet checks, site build, page weight."""
-    install(session, "tests")
-    session.run("python", "-m", "snipcheck", "bench", env=ENV)
+    """Speed and size figures side by side, medians of repeated samples: the contributor's
+    loop against its targets, snippet checks against a fair floor, site build, page weight.
+
+    nox -s bench -- --samples 5 --only loop,site   # parts: loop, snippets, site, weights
+
+    Runs in the environment of `tests` (the warm one the loop targets assume).
+    """
+    install(session, "tests", str(TESTS_ENV))
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "snipcheck", "bench", *session.posargs,
+                env=ENV, external=True)

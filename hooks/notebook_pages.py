@@ -8,7 +8,12 @@
   mkdocs-jupyter copies beside the page with ``include_source: true``) and open it in
   Google Colab, built from ``extra.repository`` and ``extra.branch`` in mkdocs.yml.
 
-Only the standard library and MkDocs are used: the docs environment has no TensorFlow.
+* A notebook whose source under snippets/ changed since it was generated
+  (``snipcheck.layout.stale_notebook``) fails the strict build; the live preview shows a
+  "stale output" banner on its page instead.
+
+Only the standard library, MkDocs and ``snipcheck.layout`` are used: the docs environment has
+no TensorFlow.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import re
 from pathlib import PurePosixPath
 
 from mkdocs.exceptions import PluginError
+
+from snipcheck.layout import previewing, stale_notebook
 
 
 def _text(value) -> str:
@@ -44,6 +51,10 @@ def notebook_errors(path: str, label: str) -> list[str]:
     return problems
 
 
+def stale(file, config) -> str | None:
+    return stale_notebook(file.abs_src_path, os.path.dirname(config["config_file_path"]) or ".")
+
+
 def on_files(files, config):
     problems = []
     for file in files:
@@ -56,6 +67,11 @@ def on_files(files, config):
             + "\nFix the cell in the notebook's source under snippets/, then regenerate the "
             "notebook with: nox -s outputs"
         )
+    if not previewing():
+        outdated = [f"docs/{f.src_uri}: {message}" for f in files
+                    if f.src_uri.endswith(".ipynb") and f.abs_src_path and (message := stale(f, config))]
+        if outdated:
+            raise PluginError("\n".join(outdated))
     return files
 
 
@@ -80,5 +96,9 @@ def on_page_content(content, page, config, files):
     if url:
         links.append(f'<a class="md-button" href="{html.escape(url)}">Open in Colab</a>')
     bar = f'<p class="notebook-links">{" ".join(links)}</p>'
+    message = stale(page.file, config) if previewing() else None
+    if message:
+        bar = (f'<div class="admonition danger"><p class="admonition-title">Stale output</p>'
+               f"<p>{html.escape(message)}</p></div>" + bar)
     head, found, tail = content.partition("</h1>")
     return head + found + bar + tail if found else bar + content

@@ -12,6 +12,11 @@ so a reader with another version knows why their numbers may differ. An output b
 file is missing, or has no entry in its folder's recorded-with.json, fails the build with the
 page, the output file and the command that fixes it.
 
+A snippet whose source changed since its output was recorded (the sha256 that
+``nox -s outputs`` stores in the output's entry, ``snipcheck.layout.stale_output``) fails the
+strict build with the command that refreshes it. In the live preview (``nox -s serve``) the
+page shows a "stale output" banner instead, so the preview keeps working while you edit.
+
 It also checks every code inclusion (``--8<-- "snippets/<topic>/<name>.py"`` or
 ``"....py:section"``) before pymdownx.snippets reads it, so a wrong path or section name fails
 the build with the page, what is missing and how to fix it, instead of a traceback.
@@ -22,14 +27,25 @@ are used: the docs build never imports TensorFlow.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import OUTPUT_BLOCK, RECORDED_WITH, find_included, includes, refresh_hint, sections
+from snipcheck.layout import (
+    OUTPUT_BLOCK,
+    RECORDED_WITH,
+    base_paths,
+    did_you_mean,
+    find_included,
+    includes,
+    previewing,
+    recorded_entry,
+    refresh_hint,
+    sections,
+    stale_output,
+)
 
 SEPARATOR = " · "
 TITLE = re.compile(r'\btitle="(?P<title>[^"]*)"')
@@ -43,12 +59,32 @@ def version_line(entry: dict) -> str:
 
 
 def entry_for(output: Path) -> dict | None:
-    try:
-        data = json.loads((output.parent / RECORDED_WITH).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    entry = data.get(output.name)
-    return entry if isinstance(entry, dict) else None
+    return recorded_entry(output)
+
+
+def existing(config, suffix: str) -> list[str]:
+    """Every file under snippets/ with this suffix, named as pages name them."""
+    found = set()
+    for base in base_paths(config):
+        found.update(p.relative_to(base).as_posix() for p in (base / "snippets").rglob(f"*{suffix}"))
+    return sorted(found)
+
+
+def banner(stale: list[str]) -> str:
+    """The preview's warning at the top of a page that shows a stale output: one line per
+    snippet (as the page names it) whose source changed since its output was recorded."""
+    lines = ['!!! danger "Stale output"']
+    for name in stale:
+        lines += [f"    stale output: run `{refresh_hint(name)}`. {name} changed since its output "
+                  "was recorded, so the output shown may not be what it prints now.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def with_banner(markdown: str, text: str) -> str:
+    """``text`` just below the page's first heading (or at the top)."""
+    heading = re.search(r"^# .*\n", markdown, re.MULTILINE)
+    at = heading.end() if heading else 0
+    return markdown[:at] + "\n" + text + "\n" + markdown[at:]
 
 
 def retitle(info: str, line: str) -> str:
@@ -63,6 +99,14 @@ def on_page_markdown(markdown, page, config, files):
         os.path.relpath(config["docs_dir"], os.path.dirname(config["config_file_path"]) or ".")
     ).joinpath(page.file.src_uri).as_posix()
     problems: list[str] = []
+    stale: dict[str, str] = {}
+
+    def check_stale(path: str) -> None:
+        """``path``: a snippet as the page names it."""
+        snippet = find_included(path, config)
+        message = stale_output(snippet, path) if snippet else None
+        if message:
+            stale[path] = message
 
     def add_version(match: re.Match) -> str:
         path = match["path"]
@@ -70,6 +114,8 @@ def on_page_markdown(markdown, page, config, files):
         fix = f"Record it with: {refresh_hint(snippet)}"
         output = find_included(path, config)
         if output is None:
+            if find_included(snippet, config) is None:
+                fix = "Fix the path." + (did_you_mean(path, existing(config, ".out")) or f" {fix}")
             problems.append(f"{page_name} shows {path}, which does not exist. {fix}")
             return match.group(0)
         entry = entry_for(output)
@@ -80,6 +126,7 @@ def on_page_markdown(markdown, page, config, files):
                 f"{output.name}, so the page cannot say which TensorFlow recorded it. {fix}"
             )
             return match.group(0)
+        check_stale(snippet)
         head = f'{match["indent"]}{match["fence"]}{retitle(match["info"], version_line(entry))}'
         return head + match.group(0)[match.end("info") - match.start(0):]
 
@@ -92,11 +139,14 @@ def on_page_markdown(markdown, page, config, files):
         if snippet is None:
             topic = folder.name
             name = PurePosixPath(path).stem
+            guess = did_you_mean(path, existing(config, ".py"))
             problems.append(
-                f"{page_name} includes {path}, which does not exist. Fix the path, or create "
-                f"the snippet with: nox -s new -- {topic}/{name}"
+                f"{page_name} includes {path}, which does not exist."
+                + (guess or f" Fix the path, or create the snippet with: nox -s new -- {topic}/{name}")
             )
-        elif section:
+            continue
+        check_stale(path)
+        if section:
             marked = sections(snippet.read_text(encoding="utf-8"))
             if section not in marked:
                 problems.append(
@@ -106,6 +156,10 @@ def on_page_markdown(markdown, page, config, files):
                     f"'# --8<-- [end:{section}]'."
                 )
     markdown = OUTPUT_BLOCK.sub(add_version, markdown)
+    if stale and previewing():
+        markdown = with_banner(markdown, banner(list(stale)))
+    elif stale:
+        problems += [f"{page_name} shows a {message}" for message in stale.values()]
     if problems:
         raise PluginError("\n".join(problems))
     return markdown

@@ -4,7 +4,7 @@
     python -m snipcheck refresh   [SNIPPET ...]          re-run them, rewrite outputs that changed
     python -m snipcheck notebooks [--force] [SNIPPET ...] regenerate notebooks from their sources
     python -m snipcheck new       TOPIC[/SNIPPET] [...]  scaffold a topic or a snippet
-    python -m snipcheck bench                            speed and size figures, side by side
+    python -m snipcheck bench     [--samples N] [--only PARTS]  speed and size figures, side by side
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
         return scaffold.main(rest)
     from snipcheck import bench
 
-    return bench.main()
+    return bench.main(rest)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
 * a page shows a snippet by an inclusion line, ``--8<-- "snippets/<topic>/<name>.py"`` (or
   ``...py:section`` for the lines between ``# --8<-- [start:section]`` and ``[end:section]``),
   and its output by a fence whose only line includes the ``.out``;
-* ``nox -s outputs -- PATH`` is the one command that records or refreshes an output.
+* ``nox -s outputs -- PATH`` is the one command that records or refreshes an output; it
+  stamps each output's ``recorded-with.json`` entry with the sha256 of the snippet source it
+  ran, so an output whose snippet changed since is known to be stale without running anything
+  (``stale_output``: the preview shows a banner, the strict build and the checks fail).
 
 Standard library only: the MkDocs hooks import this module, and the docs build never imports
 TensorFlow.
@@ -17,6 +20,9 @@ TensorFlow.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -26,6 +32,7 @@ DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
 
 RECORDED_WITH = "recorded-with.json"  # per snippet folder: output file -> versions that recorded it
+SOURCE_KEY = "source_sha256"  # in a recorded-with.json entry: the snippet source that was run
 NOTEBOOK_MARK = "# %%"  # a snippet that starts with this is a notebook source
 DEFAULTS = {"rtol": 1e-3, "atol": 1e-6, "timeout": 120.0}
 SETTINGS = re.compile(r"^#\s*snipcheck:(.*)$", re.MULTILINE)
@@ -66,9 +73,96 @@ def shown_code(source: str) -> str:
     return "\n".join(line for line in source.splitlines() if not SECTION.search(line))
 
 
+PREVIEW = "SNIPCHECK_PREVIEW"  # set to "1" by hooks/preview.py while `mkdocs serve` runs
+
+
+def previewing() -> bool:
+    """True inside the live preview (``nox -s serve``): hooks show problems on the page
+    instead of failing the build."""
+    import os
+
+    return os.environ.get(PREVIEW) == "1"
+
+
 def refresh_hint(path) -> str:
     """The one command that records or refreshes the output of the snippet at ``path``."""
     return f"nox -s outputs -- {path}"
+
+
+def did_you_mean(path: str, candidates) -> str:
+    """' Did you mean snippets/a/b.py?' for the closest existing path, or ''. A file name is
+    compared with the names in the same folder first (a typo in the name), then the whole
+    path with every candidate (a typo in the folder)."""
+    candidates = sorted(candidates)
+    folder, _, name = path.rpartition("/")
+    beside = {c.rpartition("/")[2]: c for c in candidates if c.rpartition("/")[0] == folder}
+    close = difflib.get_close_matches(name, list(beside), n=1, cutoff=0.75)
+    if close:
+        return f" Did you mean {beside[close[0]]}?"
+    close = difflib.get_close_matches(path, candidates, n=1, cutoff=0.9)
+    return f" Did you mean {close[0]}?" if close else ""
+
+
+# ---------------------------------------------------------------------- staleness
+
+
+def source_digest(snippet) -> str:
+    """The sha256 of a snippet's source, as ``recorded-with.json`` stores it."""
+    return hashlib.sha256(Path(snippet).read_bytes()).hexdigest()
+
+
+def recorded_entries(folder) -> dict:
+    """A snippet folder's ``recorded-with.json``: output name -> entry ({} when absent)."""
+    try:
+        data = json.loads((Path(folder) / RECORDED_WITH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def recorded_entry(output) -> dict | None:
+    """The ``recorded-with.json`` entry of one output, or None."""
+    entry = recorded_entries(Path(output).parent).get(Path(output).name)
+    return entry if isinstance(entry, dict) else None
+
+
+def stale_output(snippet, name: str | None = None) -> str | None:
+    """None when the snippet's output was recorded from its current source, else the message.
+
+    The rule: the output's ``recorded-with.json`` entry names the sha256 of the source that
+    ``nox -s outputs`` ran (``SOURCE_KEY``), and it must equal the source's sha256 now. An
+    output that is missing or has no entry is reported by other checks, not here.
+    """
+    snippet = Path(snippet)
+    name = name or rel(snippet)
+    entry = recorded_entry(output_path(snippet))
+    if entry is None or not snippet.exists():
+        return None
+    if entry.get(SOURCE_KEY) == source_digest(snippet):
+        return None
+    return (
+        f"stale output: {name} changed since {output_path(snippet).name} was recorded, so the "
+        f"output shown may not be what it prints now. Run: {refresh_hint(name)}"
+    )
+
+
+NOTEBOOK_META = "generated_from"  # notebook metadata: {"source": path, "sha256": its hash}
+
+
+def stale_notebook(notebook, root=ROOT) -> str | None:
+    """None when a notebook page was generated from its source as it is now, else the
+    message (the same rule as ``stale_output``: the stored sha256 of the source)."""
+    try:
+        meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {}).get(NOTEBOOK_META)
+    except (OSError, ValueError):
+        return None
+    source = Path(root) / (meta or {}).get("source", "\0")
+    if not meta or not source.is_file() or meta.get("sha256") == source_digest(source):
+        return None
+    return (
+        f"stale notebook: {meta['source']} changed since this notebook was generated from it. "
+        f"Run: {refresh_hint(meta['source'])}"
+    )
 
 
 # ---------------------------------------------------------------------- snippets

@@ -22,15 +22,18 @@ from pathlib import Path
 
 from snipcheck import cache as cache_module
 from snipcheck.compare import diff, mismatch, normalise, unstable
-from snipcheck.layout import RECORDED_WITH, SnippetError, discover, output_path, refresh_hint, rel
+from snipcheck.layout import (RECORDED_WITH, SOURCE_KEY, SnippetError, discover, notebook_path, output_path,
+                              refresh_hint, rel, source_digest, stale_output)
 from snipcheck.run import Result, Stopped, jobs as default_jobs, run_many
 
 
 def check(result: Result) -> str | None:
-    """None when the snippet ran clean and matches its recording, else the message."""
+    """None when the snippet ran clean and matches its recording, else the message. An
+    output recorded from an older source fails too, even when it still matches: the page
+    must show what the current source printed when it was recorded (``layout.stale_output``)."""
     if not result.ok:
         return result.explain()
-    return mismatch(result.snippet, result.stdout)
+    return mismatch(result.snippet, result.stdout) or stale_output(result.snippet)
 
 
 def versions() -> dict[str, str]:
@@ -54,8 +57,11 @@ def versions() -> dict[str, str]:
     }
 
 
-def note_versions(outputs: list[Path]) -> None:
-    """Record, beside each folder's outputs, the versions that last produced or checked them."""
+def note_versions(outputs: list[Path], echo=print) -> None:
+    """Record, beside each folder's outputs, the versions that last produced or checked them
+    and the sha256 of the snippet source that was run (``layout.stale_output`` compares it).
+    An entry whose output no longer exists is removed (say, the scaffold's first example was
+    replaced), so no one deletes entries by hand."""
     stamp = versions()
     for folder in sorted({o.parent for o in outputs}):
         path = folder / RECORDED_WITH
@@ -63,7 +69,11 @@ def note_versions(outputs: list[Path]) -> None:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        data.update({o.name: stamp for o in outputs if o.parent == folder})
+        for name in [n for n in data if not (folder / n).exists()]:
+            del data[name]
+            echo(f"pruned    {rel(path)}: the entry for {name} (that output no longer exists)")
+        data.update({o.name: {**stamp, SOURCE_KEY: source_digest(o.with_suffix(".py"))}
+                     for o in outputs if o.parent == folder})
         text = json.dumps(dict(sorted(data.items())), indent=2) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
@@ -101,32 +111,60 @@ def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[R
     return found
 
 
+def _generate(source: Path, notebook: Path, echo) -> str | None:
+    """A notebook source's notebook, generated (executed only when its code changed), and
+    the text it printed; None when generation failed (the message is echoed)."""
+    from snipcheck import notebooks
+
+    try:
+        status = notebooks.generate(source, notebook)
+    except notebooks.NotebookError as exc:
+        echo(f"FAILED    {rel(source)} (recorded output and notebook left as they were)\n{exc}\n")
+        return None
+    echo(f"{status:9} {rel(notebook)}")
+    return notebooks.text_output(notebook)
+
+
 def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
     """Run each snippet twice; rewrite an output only when both runs printed the same and it
     differs beyond tolerance from the recording.
 
+    A notebook source runs once, as its notebook (``snipcheck.notebooks.generate``: not at
+    all when only its Markdown changed); its output is the text that run printed, and the
+    snippet check runs the same file as a script, which is its second run.
+
     A snippet that fails, or prints differently on its second run, keeps its recorded output
-    untouched. Every output that was written or confirmed gets the current versions in its
-    folder's recorded-with.json. Nothing is written when SIGINT or SIGTERM stops the runs
-    (``Stopped`` is raised). Returns the exit code.
+    untouched. Every output that was written or confirmed gets the current versions and the
+    sha256 of its source in its folder's recorded-with.json. Nothing is written when SIGINT or
+    SIGTERM stops the runs (``Stopped`` is raised). Returns the exit code.
     """
     failed = 0
     confirmed = []
-    for snippet, (result, problem) in sorted(twice(snippets, jobs, cache).items()):
-        if not result.ok or problem:
-            failed += 1
-            echo(f"FAILED    {rel(snippet)} (recorded output left as it was)\n{problem or result.explain()}\n")
-            continue
+    made = {s: nb for s in snippets if (nb := notebook_path(s))}  # notebook sources
+    runs = twice([s for s in snippets if s not in made], jobs, cache)
+    for snippet in sorted([*runs, *made]):
+        if snippet in made:
+            stdout = _generate(snippet, made[snippet], echo)
+            if stdout is None:
+                failed += 1
+                continue
+        else:
+            result, problem = runs[snippet]
+            if not result.ok or problem:
+                failed += 1
+                echo(f"FAILED    {rel(snippet)} (recorded output left as it was)\n{problem or result.explain()}\n")
+                continue
+            stdout = result.stdout
         recorded = output_path(snippet)
-        if recorded.exists() and mismatch(snippet, result.stdout) is None:
+        if recorded.exists() and mismatch(snippet, stdout) is None:
             echo(f"unchanged {rel(recorded)}")
         else:
             tmp = recorded.with_suffix(".out.tmp")
-            tmp.write_text(result.stdout, encoding="utf-8")
+            tmp.write_text(stdout, encoding="utf-8")
             tmp.replace(recorded)
             echo(f"updated   {rel(recorded)}")
         confirmed.append(recorded)
-    note_versions(confirmed)
+    note_versions(confirmed, echo)
     if failed:
         echo(f"{failed} snippet(s) failed; their recorded outputs were not changed.")
     return 1 if failed else 0

@@ -66,10 +66,11 @@ def block_problems(page: Path, root: Path = ROOT) -> list[str]:
                     f"{where}: ```{language} block includes {m['path']}; it must include a "
                     f"{wanted} file under snippets/. {_fix_for(language)}"
                 )
-            elif wanted == ".py" and (root / target) not in runnable:
+            elif wanted == ".py" and (root / target).exists() and (root / target) not in runnable:
+                # (a missing file is the build's to report, once, with a "did you mean")
                 problems.append(
-                    f"{where}: {m['path']} is not a runnable snippet (missing, or its name starts "
-                    "with '_'), so the checks would not execute what this page shows."
+                    f"{where}: {m['path']} is not a runnable snippet (its name starts with '_'), "
+                    "so the checks would not execute what this page shows."
                 )
     return problems
 
@@ -119,11 +120,16 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
                     f"TensorFlow recorded it. Record it with: {refresh_hint(rel(output.with_suffix('.py')))}"
                 )
         for name in sorted(entries):
-            if not (folder / name).exists():
-                problems.append(
-                    f"{where} has an entry for {name}, but {rel(folder / name)} does not exist. "
-                    f'Delete the entry "{name}" from {where}.'
-                )
+            if (folder / name).exists():
+                continue
+            snippet = (folder / name).with_suffix(".py")
+            if snippet.exists():  # a deleted output: missing_outputs says how to record it
+                continue
+            problems.append(
+                f"{where} has an entry for {name}, but {rel(folder / name)} and its snippet "
+                f"do not exist. Run: nox -s outputs -- {rel(folder)} (it removes entries "
+                "whose output is gone)."
+            )
     return problems
 
 

@@ -34,24 +34,62 @@ def build_command(config: Path = CONFIG, site_dir: Path | None = None) -> list[s
     return command + (["-d", str(site_dir)] if site_dir else [])
 
 
-def build(config: Path = CONFIG, site_dir: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(build_command(config, site_dir), cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True)
+def build(config: Path = CONFIG, site_dir: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(build_command(config, site_dir), cwd=cwd, env=BUILD_ENV, capture_output=True, text=True)
+
+
+CONTENT = ("docs", "snippets", "mkdocs.yml", "CONTRIBUTING.md")  # what a contributor edits; copied pristine
+
+
+def pristine_content(folder: Path) -> None:
+    """docs/, snippets/ and mkdocs.yml as last committed (``git archive HEAD``), written into
+    ``folder``; the working tree's when there is no git history. A self-test that breaks a
+    copy on purpose then starts from content that passed, whatever the contributor is
+    editing right now."""
+    import io
+    import tarfile
+
+    done = subprocess.run(["git", "archive", "--format=tar", "HEAD", *CONTENT], cwd=ROOT,
+                          capture_output=True)
+    if done.returncode == 0:
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+            archive.extractall(folder, filter="data")
+        return
+    for name in CONTENT:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, Path(folder) / name)
+
+
+def build_errors(stderr: str) -> str:
+    """The lines of a failed build's log that say why (its errors and warnings, with the
+    lines that continue them), not the INFO lines around them."""
+    kept, keeping = [], False
+    for line in stderr.splitlines():
+        if line.startswith(("ERROR", "WARNING", "Aborted", "Error:")):
+            keeping = True
+        elif line.startswith(("INFO", "DEBUG")):
+            keeping = False
+        if keeping:
+            kept.append(line)
+    return "\n".join(kept)[-4000:] or stderr[-4000:]
 
 
 class SiteCopy:
-    """docs/ and mkdocs.yml copied into ``folder`` to be broken on purpose and built.
+    """A pristine copy of the content (docs/, snippets/ and mkdocs.yml as last committed) in
+    ``folder``, to be broken on purpose and built there.
 
-    hooks/ and overrides/ are linked beside the copied config, so every path in it resolves
-    as in the repository; snippets resolve from the repository (the build runs there).
+    hooks/ and overrides/ are linked to the working tree's (the checker under test), so every
+    path in the config resolves as in the repository. The build runs in ``folder``, so pages
+    include the copy's snippets.
     """
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.docs = self.folder / "docs"
+        self.snippets = self.folder / "snippets"
         self.config = self.folder / "mkdocs.yml"
         self.site = self.folder / "site"
-        shutil.copytree(ROOT / "docs", self.docs)
-        shutil.copy(CONFIG, self.config)
+        pristine_content(self.folder)
         for name in ("hooks", "overrides"):
             (self.folder / name).symlink_to(ROOT / name)
 
@@ -67,7 +105,7 @@ class SiteCopy:
         self.config.write_text(text.replace(old, new), encoding="utf-8")
 
     def build(self) -> subprocess.CompletedProcess:
-        return build(self.config, self.site)
+        return build(self.config, self.site, cwd=self.folder)
 
 
 def load_hook(name: str):
@@ -155,3 +193,148 @@ def watched_page(browser, url: str, **context_options):
         yield page, errors, foreign
     finally:
         context.close()
+
+
+def results_folder(kind: str) -> Path | None:
+    """Where the checks keep reusable results of one kind, beside the snippet cache; None
+    (nothing reused) in CI or when ``SNIPCHECK_CACHE=off``."""
+    value = os.environ.get("SNIPCHECK_CACHE", "").strip()
+    if os.environ.get("CI") or value.lower() == "off":
+        return None
+    return (Path(value) if value else ROOT / ".cache" / "snipcheck").parent / kind
+
+
+class ResultStore:
+    """JSON results keyed on a digest of everything they depend on (see ``results_folder``)."""
+
+    def __init__(self, kind: str):
+        self.folder = results_folder(kind)
+
+    def get(self, key: str):
+        import json
+
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, value) -> None:
+        import json
+
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f"{key}.tmp"
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        tmp.replace(self.folder / f"{key}.json")
+
+
+class PageResults:
+    """Results of the browser gate per page view, reused while nothing they depend on changed.
+
+    A view's entry is keyed on the built HTML it loaded and every local file it fetched
+    (by sha256), the gate's own code, and the browser's version: an unchanged page is not
+    driven again. Off (every view runs) in CI or when ``SNIPCHECK_CACHE=off``; kept in
+    ``.cache/browser-gate/`` beside the snippet cache otherwise.
+    """
+
+    def __init__(self, site: Path, gate_files: list[Path], browser_version: str):
+        import hashlib
+
+        self.site = Path(site)
+        self.folder = results_folder("browser-gate")
+        h = hashlib.sha256(browser_version.encode())
+        for path in sorted(gate_files):
+            h.update(Path(path).read_bytes())
+        self.gate = h.hexdigest()
+        self.hits = self.misses = 0
+
+    def _file_for(self, url: str) -> Path | None:
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(url)
+        if parts.hostname != "127.0.0.1":
+            return None
+        target = self.site / unquote(parts.path).lstrip("/")
+        return target / "index.html" if target.is_dir() else target
+
+    @staticmethod
+    def _digest(path: Path | None) -> str:
+        import hashlib
+
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except (OSError, AttributeError):
+            return "missing"
+
+    def _entry(self, *view_key: str) -> Path:
+        import hashlib
+
+        return self.folder / (hashlib.sha256("\0".join(view_key).encode()).hexdigest()[:24] + ".json")
+
+    def get(self, *view_key: str) -> dict | None:
+        """The stored result of this view, if the page, every file it fetched, the gate and
+        the browser are unchanged."""
+        import json
+
+        if self.folder is None:
+            return None
+        try:
+            entry = json.loads(self._entry(*view_key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        fresh = entry.get("gate") == self.gate and all(
+            self._digest(self._file_for(url)) == digest for url, digest in entry["files"].items())
+        if not fresh:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry["result"]
+
+    def put(self, result: dict, requests: list[str], *view_key: str) -> None:
+        import json
+
+        if self.folder is None:
+            return
+        files = {u: self._digest(self._file_for(u)) for u in dict.fromkeys(requests) if self._file_for(u)}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._entry(*view_key).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"gate": self.gate, "files": files, "result": result}), encoding="utf-8")
+        tmp.replace(self._entry(*view_key))
+
+
+def nav_pages(config: Path = CONFIG) -> list[tuple[str, str]]:
+    """(title, page) for every page in mkdocs.yml's nav, in order; ``page`` is relative to
+    docs/, as the nav writes it. Tests find pages here, so renaming a page (and its nav line)
+    never breaks them."""
+    import yaml
+
+    found: list[tuple[str, str]] = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, str):
+                found.append((item, item))
+                continue
+            for title, value in item.items():
+                walk(value) if isinstance(value, list) else found.append((title, value))
+
+    walk(yaml.load(Path(config).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["nav"])
+    return found
+
+
+def nav_page(title: str, config: Path = CONFIG) -> str:
+    """The first page the nav lists under ``title`` (for example "Practice")."""
+    for name, page in nav_pages(config):
+        if name == title:
+            return page
+    raise LookupError(f"mkdocs.yml's nav lists no page titled {title!r}; the tests look for one.")
+
+
+def url_of(page: str) -> str:
+    """Where a page (relative to docs/) is served, relative to the site's root: '/a/b/'."""
+    path = Path(page).with_suffix("")
+    return "/" + (path.parent.as_posix() + "/" if path.name == "index" else path.as_posix() + "/").lstrip("./")

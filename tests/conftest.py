@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from snipcheck import cache, layout, run, site
+from snipcheck import cache, layout, pytest_plugin, run, site
 
 
 @pytest.fixture
@@ -23,7 +23,8 @@ def built_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     done = site.build(site_dir=folder)
     if done.returncode:
-        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr[-4000:]}", pytrace=False)
+        pytest.fail(f"mkdocs build --strict failed (every test that needs the site is skipped):\n"
+                    f"{site.build_errors(done.stderr)}", pytrace=False)
     return folder
 
 
@@ -40,11 +41,12 @@ def summary() -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def snippet_results() -> dict:
-    """Every snippet checked once, in parallel forked children; unchanged ones from the cache
-    (``SNIPCHECK_CACHE=off`` executes them all)."""
+def snippet_results(request) -> dict:
+    """Every snippet the selected tests check, once, in parallel forked children; unchanged
+    ones from the cache (``SNIPCHECK_CACHE=off`` executes them all)."""
     if not _results:
-        _results.update(cache.run_checked(layout.discover(), run.jobs(), cache.configured()))
+        wanted = pytest_plugin.wanted_snippets(request.config)
+        _results.update(cache.run_checked(wanted, run.jobs(), cache.configured()))
     return _results
 
 

@@ -12,6 +12,8 @@ import pytest
 from snipcheck import cache as snipcache
 from snipcheck import layout, run
 
+pytestmark = pytest.mark.selftest  # checks the checker: nox -s tests, not nox -s check
+
 
 @pytest.fixture
 def project(tmp_path):

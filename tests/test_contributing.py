@@ -116,8 +116,20 @@ def test_entry_for_a_missing_output_is_reported(tmp_path):
     problems = rules.recorded_with_problems(tmp_path)
     assert len(problems) == 2, problems
     assert "has an entry for gone.out" in problems[1] and str(folder / "gone.out") in problems[1]
-    assert 'Delete the entry "gone.out" from' in problems[1]
+    assert f"Run: nox -s outputs -- {folder}" in problems[1]
     assert "new.out has no entry in" in problems[0] and "nox -s outputs --" in problems[0]
+
+
+def test_a_deleted_output_gets_one_fix(tmp_path):
+    """The snippet is there, its .out was deleted: record it again (which also renews the
+    entry); no second message asks to delete the entry by hand."""
+    folder = tmp_path / "my-topic"
+    folder.mkdir()
+    (folder / "kept.py").write_text("print(1)\n", encoding="utf-8")
+    (folder / RECORDED_WITH).write_text(json.dumps({"kept.out": outputs.versions()}), encoding="utf-8")
+    problems = rules.recorded_with_problems(tmp_path) + rules.missing_outputs(tmp_path)
+    assert len(problems) == 1, problems
+    assert problems[0].endswith(f"Record it with: nox -s outputs -- {folder / 'kept.py'}")
 
 
 def output_titles(html: Path) -> list[str]:
@@ -157,9 +169,9 @@ def topic(tmp_path):
     folder.mkdir(parents=True)
     (folder / "first.py").write_text("# --8<-- [start:model]\nprint(1)\n# --8<-- [end:model]\n", encoding="utf-8")
     (folder / "first.out").write_text("1\n", encoding="utf-8")
-    (folder / RECORDED_WITH).write_text(
-        json.dumps({"first.out": {"tensorflow": "2.21.0", "platform": "Linux x86_64"}}), encoding="utf-8"
-    )
+    stamp = {"tensorflow": "2.21.0", "platform": "Linux x86_64",
+             layout.SOURCE_KEY: layout.source_digest(folder / "first.py")}
+    (folder / RECORDED_WITH).write_text(json.dumps({"first.out": stamp}), encoding="utf-8")
     page = SimpleNamespace(file=SimpleNamespace(src_uri="my-topic/index.md"))
 
     def render(markdown: str) -> str:
@@ -191,10 +203,18 @@ def test_output_block_without_a_recording_fails_the_build(topic):
     folder, render = topic
     with pytest.raises(PluginError) as missing:
         render('```text title="Output"\n--8<-- "snippets/my-topic/frist.out"\n```\n')
-    assert str(missing.value) == (
+    assert str(missing.value) == (  # a typo: no snippet of that name either
         "docs/my-topic/index.md shows snippets/my-topic/frist.out, which does not exist. "
-        "Record it with: nox -s outputs -- snippets/my-topic/frist.py"
+        "Fix the path. Did you mean snippets/my-topic/first.out?"
     )
+    (folder / "first.out").unlink()
+    with pytest.raises(PluginError) as unrecorded:  # the snippet is there: record its output
+        render('```text title="Output"\n--8<-- "snippets/my-topic/first.out"\n```\n')
+    assert str(unrecorded.value) == (
+        "docs/my-topic/index.md shows snippets/my-topic/first.out, which does not exist. "
+        "Record it with: nox -s outputs -- snippets/my-topic/first.py"
+    )
+    (folder / "first.out").write_text("1\n", encoding="utf-8")
     (folder / RECORDED_WITH).write_text("{}", encoding="utf-8")
     with pytest.raises(PluginError) as no_entry:
         render('```text title="Output"\n--8<-- "snippets/my-topic/first.out"\n```\n')
@@ -213,7 +233,13 @@ def test_missing_include_names_the_page_and_the_fix(topic):
         render('```python\n--8<-- "snippets/my-topic/frist.py"\n```\n')
     assert str(wrong_file.value) == (
         "docs/my-topic/index.md includes snippets/my-topic/frist.py, which does not exist. "
-        "Fix the path, or create the snippet with: nox -s new -- my-topic/frist"
+        "Did you mean snippets/my-topic/first.py?"
+    )
+    with pytest.raises(PluginError) as new_file:  # nothing close: create it
+        render('```python\n--8<-- "snippets/my-topic/second_example.py"\n```\n')
+    assert str(new_file.value) == (
+        "docs/my-topic/index.md includes snippets/my-topic/second_example.py, which does not exist. "
+        "Fix the path, or create the snippet with: nox -s new -- my-topic/second_example"
     )
     with pytest.raises(PluginError) as wrong_section:
         render('```python\n--8<-- "snippets/my-topic/first.py:modle"\n```\n')
@@ -317,9 +343,11 @@ def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
     assert runs == ["bash .ci/run"]
     assert "nox -s tests" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "nox -s tests" in (ROOT / "README.md").read_text(encoding="utf-8")
-    (cache,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
-    assert set(cache["with"]["path"].split()) == {".nox", ".cache/snipcheck"}
-    assert "hashFiles('pyproject.toml')" in cache["with"]["key"] and "runner.os" in cache["with"]["key"]
+    caches = {s["with"]["path"]: s["with"] for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")}
+    assert set(caches) == {".nox", ".cache/snipcheck"}
+    assert "hashFiles('uv.lock', 'pyproject.toml')" in caches[".nox"]["key"] and "runner.os" in caches[".nox"]["key"]
+    runs_key = caches[".cache/snipcheck"]["key"]
+    assert "hashFiles('uv.lock')" in runs_key and "'snippets/**'" in runs_key
 
 
 def test_deploy_runs_only_after_the_tests_pass_on_the_same_commit():

@@ -10,6 +10,8 @@ import pytest
 
 from snipcheck import compare, layout, outputs, run
 
+pytestmark = pytest.mark.selftest  # checks the checker: nox -s tests, not nox -s check
+
 
 def write(folder: Path, name: str, code: str) -> Path:
     path = folder / name

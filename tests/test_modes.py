@@ -22,11 +22,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from snipcheck import compare, layout
-from snipcheck.site import watched_page
+from snipcheck.site import nav_page, url_of, watched_page
 
-PRACTICE = "training-weights/practice.md"
-RECAP = "training-weights/recap.md"
-NOTES = "training-weights/notes.md"
+# Found from the nav by title, so renaming a page (and its nav line) never breaks these tests.
+PRACTICE = nav_page("Practice")
+RECAP = nav_page("Recap cards")
+NOTES = nav_page("Course notes")
 MIN_PROBLEMS = 5
 
 OPTION = re.compile(r"^([A-Z])\.$")
@@ -332,7 +333,7 @@ def test_checker_catches_an_option_that_also_matches_the_output(practice):
 
 @pytest.mark.browser
 def test_recap_card_opens_with_the_keyboard(browser, site_url):
-    with watched_page(browser, f"{site_url}/training-weights/recap/") as (page, errors, _):
+    with watched_page(browser, site_url + url_of(RECAP)) as (page, errors, _):
         card = page.locator("article details.question").first
         assert card.evaluate("d => !d.open"), "The first recap card is open before the reader asks."
         card.locator("summary").focus()
@@ -346,7 +347,7 @@ def test_recap_card_opens_with_the_keyboard(browser, site_url):
 
 @pytest.mark.browser
 def test_practice_solutions_stay_hidden_until_opened(browser, site_url):
-    with watched_page(browser, f"{site_url}/training-weights/practice/") as (page, errors, _):
+    with watched_page(browser, site_url + url_of(PRACTICE)) as (page, errors, _):
         opened = page.locator("article details[open]").count()
         assert opened == 0, f"{opened} hint/solution blocks on the practice page start open."
         final = page.get_by_text(re.compile(r"^Final answer: [A-Z]$")).first

@@ -74,7 +74,8 @@ def test_notebook_page_is_built_with_its_links(built_site):
     """The page exists, shows the figures, offers the notebook for download and in Colab."""
     import yaml
 
-    page = built_site / "training-weights" / "experiment" / "index.html"
+    notebook = PAIRS[0][1]
+    page = layout.built_page(built_site, notebook)
     assert page.exists(), "the notebook page was not built"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     # hooks/notebook_reader.py writes each chart to a file beside the page, loaded lazily.
@@ -83,13 +84,13 @@ def test_notebook_page_is_built_with_its_links(built_site):
     for img in charts:
         assert (page.parent / img["src"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", img["src"]
         assert img.get("loading") == "lazy" and img.get("width") and img.get("height"), img
-    assert (page.parent / "experiment.ipynb").exists(), "the downloadable notebook was not copied"
-    assert soup.select_one('a[href="experiment.ipynb"][download]'), "no download link"
+    assert (page.parent / notebook.name).exists(), "the downloadable notebook was not copied"
+    assert soup.select_one(f'a[href="{notebook.name}"][download]'), "no download link"
     extra = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["extra"]
     owner_repo = extra["repository"].removeprefix("https://github.com/").rstrip("/")
     colab = (
         f"https://colab.research.google.com/github/{owner_repo}/blob/{extra['branch']}"
-        "/docs/training-weights/experiment.ipynb"
+        f"/{layout.rel(notebook)}"
     )
     assert soup.select_one(f'a[href="{colab}"]'), f"no Open in Colab link to {colab}"
     text = soup.get_text()

@@ -33,7 +33,7 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -41,7 +41,7 @@ import pytest
 import yaml
 
 from snipcheck.layout import ROOT
-from snipcheck.site import SiteCopy, pages as site_pages, serve
+from snipcheck.site import PageResults, ResultStore, SiteCopy, nav_page, pages as site_pages, serve, url_of
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 SITE_URL = CONFIG["site_url"]  # https://example.org/<prefix>/
@@ -379,6 +379,32 @@ def page_weight(site: Path, visit: Visit) -> int:
     return total
 
 
+def drive_in_parallel(browser, views: list[tuple[str, str, str, int]], shots: str | None) -> list[Visit]:
+    """``view`` for each (url, path, scheme, width), on every core: one Chromium per worker
+    thread, each with its own Playwright (its API is per thread); in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from snipcheck.site import launch_chromium
+
+    workers = min(os.cpu_count() or 1, len(views))
+    if workers <= 1:
+        return [view(browser, *v, shots=shots, reader=True) for v in views]
+
+    def drive(chunk):
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            own = launch_chromium(playwright)
+            try:
+                return [(i, view(own, *views[i], shots=shots, reader=True)) for i in chunk]
+            finally:
+                own.close()
+
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(drive, [range(n, len(views), workers) for n in range(workers)])
+    return [visit for _, visit in sorted(pair for part in parts for pair in part)]
+
+
 # --------------------------------------------------------------------------- the site in Chromium
 
 
@@ -393,12 +419,24 @@ def pages(built_site):
 def visits(browser, site_url, built_site, pages, summary) -> list[Visit]:
     """Every page, both schemes, both widths; axe on each. Page weights go to the report."""
     shots = os.environ.get("SCREENSHOTS")
-    done = [
-        view(browser, site_url + path, path, scheme, width, shots=shots, reader=True)
-        for scheme in SCHEMES
-        for width in WIDTHS.values()
-        for path in pages
-    ]
+    # An unchanged view (same HTML, same files fetched, same gate code, same browser) is not
+    # driven again locally; CI and SNIPCHECK_CACHE=off drive every one (snipcheck.site).
+    stored = PageResults(built_site, [Path(__file__), ROOT / "snipcheck" / "site.py"], browser.version)
+    views = [(path, scheme, width) for scheme in SCHEMES for width in WIDTHS.values() for path in pages]
+    kept = {v: None if shots else stored.get(v[0], v[1], str(v[2])) for v in views}
+    todo = [v for v in views if kept[v] is None]
+    driven = dict(zip(todo, drive_in_parallel(browser, [(site_url + p, p, s, w) for p, s, w in todo], shots)))
+    done = []
+    for v in views:
+        if kept[v] is not None:
+            done.append(Visit(**kept[v]))
+            continue
+        visit = driven[v]
+        if not visit.errors:  # a request or console error may be passing: never kept
+            stored.put(asdict(visit), visit.requests, v[0], v[1], str(v[2]))
+        done.append(visit)
+    summary["browser gate"] = [f"{len(views) - len(todo)} page views unchanged since they were checked "
+                               f"(not driven again), {len(todo)} driven"]
     lines = []
     for v in done:
         if v.scheme == "light" and v.width == WIDTHS["desktop"]:
@@ -483,8 +521,8 @@ def answer_two_quiz_questions(page):
 
 
 INTERACTIONS = {
-    "recap card opened": ("/training-weights/recap/", open_first_recap_card),
-    "quiz answered": ("/training-weights/quiz/", answer_two_quiz_questions),
+    "recap card opened": (url_of(nav_page("Recap cards")), open_first_recap_card),
+    "quiz answered": (url_of(nav_page("Quiz")), answer_two_quiz_questions),
 }
 
 
@@ -612,13 +650,41 @@ def page_of(site: Path, file: Path) -> str:
     return "/" + rel[: -len("index.html")] if rel.endswith("index.html") else "/" + rel
 
 
+def html_messages(files: list[Path], vnu_jar: Path) -> list[dict]:
+    """The Nu Html Checker's messages for ``files``. A file whose bytes were checked before
+    by the same vnu.jar and this module gets its stored messages instead of a new run
+    (snipcheck.site.ResultStore: never in CI)."""
+    import hashlib
+
+    store = ResultStore("html-check")
+    gate = hashlib.sha256(vnu_jar.read_bytes()[:1 << 20] + Path(__file__).read_bytes()).hexdigest()
+    keys = {f: hashlib.sha256(gate.encode() + f.read_bytes()).hexdigest() for f in files}
+    messages, todo = [], []
+    for file in files:
+        stored = store.get(keys[file])
+        if stored is None:
+            todo.append(file)
+        else:
+            messages += [{**m, "url": file.as_uri()} for m in stored]
+    if todo:
+        done = subprocess.run(["java", "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always",
+                               *map(str, todo)], capture_output=True, text=True)
+        fresh = json.loads(done.stderr or done.stdout)["messages"]
+        messages += fresh
+        by_file = {f: [] for f in todo}
+        for m in fresh:
+            file = Path(unquote(urlsplit(m["url"]).path)) if m.get("url") else None
+            if file in by_file:
+                by_file[file].append(m)
+        for file, found in by_file.items():
+            store.put(keys[file], found)
+    return messages
+
+
 def test_every_page_is_valid_html(built_site, vnu_jar, summary):
     files = sorted(built_site.rglob("*.html"))
-    done = subprocess.run(["java", "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always",
-                           *map(str, files)], capture_output=True, text=True)
-    report = json.loads(done.stderr or done.stdout)
     problems, allowed = [], {}
-    for message in report["messages"]:
+    for message in html_messages(files, vnu_jar):
         if message["type"] == "info":
             continue
         file = Path(unquote(urlsplit(message.get("url", "")).path)) if message.get("url") else None

@@ -30,13 +30,13 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from snipcheck import compare, layout
-from snipcheck.site import watched_page
+from snipcheck.site import nav_page, url_of, watched_page
 
 ROOT, DOCS = layout.ROOT, layout.DOCS
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ANSWER = re.compile(r"^\s*Answer:\s*([A-Z])\b")
 QUIZ_PAGES = sorted(p for p in DOCS.rglob("*.md") if '<fieldset class="quiz"' in p.read_text(encoding="utf-8"))
-QUIZ_URL = "/training-weights/quiz/"
+QUIZ_URL = url_of(nav_page("Quiz"))  # from the nav: a renamed page keeps its tests
 
 
 # --------------------------------------------------------------------------- content check
@@ -202,7 +202,7 @@ def test_quiz_has_enough_questions_of_both_kinds(page, quiz_html):
 
 # ---- the check must fail when the page or an output is broken (on copies, never the files)
 
-QUIZ = DOCS / "training-weights" / "quiz.md"
+QUIZ = DOCS / nav_page("Quiz")
 
 
 @pytest.fixture

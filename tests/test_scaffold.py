@@ -20,8 +20,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from snipcheck import scaffold
-from snipcheck.layout import RECORDED_WITH, ROOT
+from snipcheck.layout import RECORDED_WITH, ROOT, SOURCE_KEY, source_digest
 from snipcheck.outputs import versions
+
+pytestmark = pytest.mark.selftest  # checks the checker: nox -s tests, not nox -s check
 
 # Everything but environments, caches, build output and git's own folder.
 SKIPPED = (".git", ".nox", ".cache", ".venv", "site", "node_modules", "__pycache__", ".pytest_cache",
@@ -52,7 +54,9 @@ def test_the_scaffold_creates_a_page_snippets_and_their_recorded_outputs(repo):
         assert (repo / path).is_file(), f"the scaffold did not create {path}"
     recorded = json.loads((repo / "snippets" / TOPIC / RECORDED_WITH).read_text(encoding="utf-8"))
     assert set(recorded) == {"first.out", f"{SNIPPET}.out"}
-    assert all(entry == versions() for entry in recorded.values())
+    for name, entry in recorded.items():
+        snippet = repo / "snippets" / TOPIC / name.replace(".out", ".py")
+        assert entry == {**versions(), SOURCE_KEY: source_digest(snippet)}, name
 
 
 def test_the_new_snippets_pass_the_snippet_checks_when_run_afresh(repo):

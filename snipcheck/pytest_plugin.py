@@ -1,0 +1,137 @@
+"""The test run's shape: two speeds, one message per failure, a narrowed check.
+
+Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml).
+
+* **Two speeds.** Every test is a content check (it checks the snippets, pages, quiz, cards
+  and notebook a contributor edits) unless it is marked ``selftest`` (it checks the checker:
+  it breaks a copy on purpose, runs the scaffold, exercises the cache or the preview) or
+  ``browser`` (it drives Chromium). ``nox -s check`` runs ``-m "not selftest and not browser"``;
+  ``nox -s tests`` runs everything. A test is marked ``selftest`` here, so no test file has to
+  remember it, when it works in a temporary folder (``tmp_path`` or ``site_copy`` among its
+  fixtures, or ``tmp_path_factory`` among its own arguments: content under test is never in a
+  temporary folder) or when its name says it proves that a check fails (``..._fails_...``,
+  ``..._fail_...``, ``test_checker_catches_...``); and ``browser`` when
+  it uses the ``browser`` fixture.
+* **One failure, one message.** When a shared (session or module) fixture fails, such as the
+  strict site build, the first test that needs it reports the real cause and every later one
+  is skipped with one line that names the fixture, instead of repeating the error.
+* **Narrowed.** ``--only PATH`` (repeatable; ``nox -s check -- --only my-topic``) keeps the
+  tests about one topic (a folder name), one page (``docs/.../page.md``) or one snippet, and
+  the tests that are about no file in particular (one strict build among them). A page
+  brings the snippets it includes. ``snippet_results`` then runs only the snippets kept.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from snipcheck import layout
+
+SELF_TEST_FIXTURES = {"site_copy", "tmp_path"}  # anywhere among the fixtures a test uses
+SELF_TEST_NAME = re.compile(r"^test_checker_catches_|_fails?_")  # proves a check fails
+WANTED = pytest.StashKey[set]()  # snippets the kept tests need (absolute paths)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--only", action="append", default=[], metavar="PATH",
+                     help="keep the tests about this topic (folder name), page or snippet")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "selftest: checks the checker itself (full suite only, nox -s tests)")
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium against the built site")
+
+
+# --------------------------------------------------------------------------- narrowing
+
+
+def focus(only: list[str]) -> set[str]:
+    """The repository paths (as ``layout.rel`` writes them) and topic names to keep."""
+    kept: set[str] = set()
+    for item in only:
+        path = Path(item)
+        if len(path.parts) == 1 and path.suffix == "":  # a topic
+            kept.add(item.strip("/"))
+            continue
+        absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if not absolute.exists():
+            raise pytest.UsageError(f"--only {item}: no such topic, page or snippet")
+        kept.add(layout.rel(absolute))
+        if absolute.is_dir():
+            continue
+        if absolute.suffix == ".md":
+            for match in layout.includes(absolute.read_text(encoding="utf-8")):
+                kept.add(Path(match["path"]).with_suffix(".py").as_posix())
+        if absolute.suffix in (".py", ".out", ".ipynb"):
+            kept.add(absolute.with_suffix(".py").relative_to(layout.ROOT).as_posix()
+                     if absolute.is_relative_to(layout.ROOT) else str(absolute))
+    return kept
+
+
+def _paths(item) -> list[str]:
+    """The repository files a test is parametrized with (as ``layout.rel`` writes them)."""
+    found = []
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        if isinstance(value, Path) or (isinstance(value, str) and value.endswith((".md", ".py", ".ipynb"))):
+            path = Path(value)
+            if not path.is_absolute():
+                path = layout.DOCS / path if (layout.DOCS / path).exists() else layout.ROOT / path
+            found.append(layout.rel(path))
+    return found
+
+
+def _about(path: str, kept: set[str]) -> bool:
+    stem = str(Path(path).with_suffix(""))
+    for k in kept:
+        if "/" not in k and k in Path(path).parts:  # a topic
+            return True
+        if path == k or stem == str(Path(k).with_suffix("")) or path.startswith(k.rstrip("/") + "/"):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (SELF_TEST_FIXTURES & set(item.fixturenames) or "tmp_path_factory" in item._fixtureinfo.argnames
+                or SELF_TEST_NAME.search(item.originalname)):
+            item.add_marker(pytest.mark.selftest)
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+    only = config.getoption("only")
+    if only:
+        kept_paths = focus(only)
+        keep, drop = [], []
+        for item in items:
+            paths = _paths(item)
+            (keep if not paths or any(_about(p, kept_paths) for p in paths) else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+    wanted = set()
+    for item in items:
+        if "snippet_results" in item.fixturenames:
+            wanted.update(layout.ROOT / p for p in _paths(item) if p.endswith(".py"))
+    config.stash[WANTED] = wanted
+
+
+def wanted_snippets(config) -> list[Path]:
+    """The snippets the kept tests check (every snippet when no test names one)."""
+    wanted = config.stash.get(WANTED, set())
+    everything = layout.discover()
+    return [s for s in everything if s in wanted] or everything
+
+
+# --------------------------------------------------------------------------- one message
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip a test whose shared fixture already failed: the first test reported why."""
+    for name in item.fixturenames:
+        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            cached = getattr(fixturedef, "cached_result", None)
+            if fixturedef.scope != "function" and cached and cached[2] is not None:
+                pytest.skip(f"the shared fixture '{name}' failed; its error is reported once, above")
