@@ -15,35 +15,21 @@
  *   - keeps the finished steps in localStorage under "learning-path:done", so they stay
  *     after a reload and on every page.
  * It runs on every page view under Material's instant navigation (document$).
- * No network access, no dependency.
+ * No network access; it needs common.js (listed before it in mkdocs.yml).
  */
 (function () {
   "use strict";
 
   var KEY = "learning-path:done";
 
+  var make = window.siteCommon.make;
+
   function load() {
-    try {
-      var saved = JSON.parse(window.localStorage.getItem(KEY) || "{}");
-      return saved && typeof saved === "object" ? saved : {};
-    } catch (error) {
-      return {}; // storage blocked or corrupt: no ticks, never a broken page
-    }
+    return window.siteCommon.read(KEY, function (value) { return value === true; });
   }
 
   function save(done) {
-    try {
-      window.localStorage.setItem(KEY, JSON.stringify(done));
-    } catch (error) {
-      /* storage blocked: the ticks last until the page is left */
-    }
-  }
-
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
+    window.siteCommon.write(KEY, done);
   }
 
   function enhance() {
@@ -106,7 +92,7 @@
     var reset = make("button", "learning-path__reset", "Reset progress");
     reset.type = "button";
     reset.addEventListener("click", function () {
-      done = {};
+      done = Object.create(null);
       save(done);
       paint();
     });

@@ -24,7 +24,7 @@
  *   - saves the picked options in localStorage, per page, so they survive a reload.
  * A reader may change an answer; the score counts the answers picked now.
  * It runs again on every page view under Material's instant navigation (document$).
- * No network access, no dependency.
+ * No network access; it needs common.js (listed before it in mkdocs.yml).
  */
 (function () {
   "use strict";
@@ -36,46 +36,21 @@
     return STORAGE_PREFIX + window.location.pathname;
   }
 
-  // Saved progress is untrusted: another version of the page, an extension or a reader may
-  // have written anything there. Keep only whole, non-negative option numbers, in an object
-  // without a prototype (so "__proto__" or "constructor" are plain, harmless keys).
+  var make = window.siteCommon.make;
+
+  // Saved progress is untrusted (common.js): keep only whole, non-negative option numbers.
   function load() {
-    var progress = Object.create(null);
-    var saved;
-    try {
-      saved = JSON.parse(window.localStorage.getItem(storageKey()) || "{}");
-    } catch (error) {
-      return progress; // storage blocked or corrupt: start afresh, never break the page
-    }
-    if (!saved || typeof saved !== "object" || Array.isArray(saved)) return progress;
-    Object.keys(saved).forEach(function (id) {
-      var index = saved[id];
-      if (typeof index === "number" && Number.isInteger(index) && index >= 0) progress[id] = index;
+    return window.siteCommon.read(storageKey(), function (index) {
+      return typeof index === "number" && Number.isInteger(index) && index >= 0;
     });
-    return progress;
   }
 
   function save(progress) {
-    try {
-      window.localStorage.setItem(storageKey(), JSON.stringify(progress));
-    } catch (error) {
-      /* storage blocked (private mode): the quiz still works, it just forgets */
-    }
+    window.siteCommon.write(storageKey(), progress);
   }
 
   function clear() {
-    try {
-      window.localStorage.removeItem(storageKey());
-    } catch (error) {
-      /* nothing saved */
-    }
-  }
-
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
+    window.siteCommon.forget(storageKey());
   }
 
   /* One question: returns {id, inputs, correct, show(index), reset()}. */

@@ -6,9 +6,10 @@ import numpy as np
 
 keras.utils.set_random_seed(0)
 
-rng = np.random.default_rng(0)
-x = rng.uniform(-1.0, 1.0, size=(64, 1)).astype("float32")
-y = 3.0 * x + 2.0 + rng.normal(0.0, 0.1, size=(64, 1)).astype("float32")
+# 64 points spread evenly over [-1, 1], a little noise around y = 3x + 2.
+x = np.linspace(-1.0, 1.0, 64, dtype="float32").reshape(-1, 1)
+noise = np.random.default_rng(0).normal(0.0, 0.1, size=x.shape)
+y = (3.0 * x + 2.0 + noise).astype("float32")
 
 model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
 start = model.get_weights()
