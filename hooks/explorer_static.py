@@ -98,7 +98,7 @@ def figure(runs: list[dict], source: str) -> str:
     parts.append("</svg>")
     legend = "; ".join(f"{STYLES.get(r['optimizer'], 'solid')}: {label(r)}" for r in shown)
     return (
-        '<figure class="explorer-static">\n' + "".join(parts) + "\n"
+        f'<figure class="explorer-static" data-recorded="{source}">\n' + "".join(parts) + "\n"
         f'<figcaption id="recorded-run-caption">The loss per step that Keras recorded, on a '
         f"logarithmic scale ({legend}).</figcaption>\n</figure>"
     )
@@ -118,6 +118,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     def replace(match: re.Match) -> str:
         path = find_included(match["path"], config) or Path(match["path"])
         runs = parse(path, page.file.src_uri)
-        return figure(runs, match["path"]) + "\n\n" + table(runs) + "\n"
+        # data-recorded marks what was drawn from a recorded output (snipcheck/prose.py reads
+        # it as output, not as prose).
+        return (figure(runs, match["path"]) + f'\n\n<div class="explorer-table" data-recorded="{match["path"]}" '
+                f'markdown>\n\n{table(runs)}\n\n</div>\n')
 
     return MARKER.sub(replace, markdown)

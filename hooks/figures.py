@@ -212,7 +212,8 @@ def figure(kind: str, path: str, page_name: str, config, number: int) -> str:
         raise PluginError(f"{page_name}: cannot draw the {kind} figure from {path}: {error}. "
                           f"Fix the snippet's printing, then record it with: {refresh_hint(snippet)}") from None
     style = f"width:100%;max-width:{W}px;margin:1em auto"
-    return f'<figure class="run-figure" style="{style}">{draw(data, f"fig-{kind}-{number}")}</figure>'
+    return (f'<figure class="run-figure" data-recorded="{path}" style="{style}">'
+            f'{draw(data, f"fig-{kind}-{number}")}</figure>')
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -20,6 +20,10 @@ tolerance; ``95.8%`` also matches ``0.958``. Signs are ignored (prose writes "âˆ
 (b) Code. In the built site, the text of every ``<pre>`` on a topic page (fenced, indented,
 ``~~~`` or raw HTML alike) must be whole lines of a snippet under snippets/ (section markers
 left out), whole lines of a recorded ``.out``, or one of ALLOWED_COMMANDS.
+
+What a hook draws from a recorded output (a figure, a table) carries ``data-recorded="PATH"``:
+its numbers count as shown output, not as prose. The learning path and the Next step link are
+navigation, not prose.
 """
 
 from __future__ import annotations
@@ -98,7 +102,7 @@ def prose_of(node: Tag) -> str:
     node = copy.copy(node)
     removed = node.select(
         "pre, div.highlight, svg, h1, h2, h3, h4, h5, h6, a.headerlink, "
-        "fieldset.quiz > ol > li"
+        "fieldset.quiz > ol > li, [data-recorded], nav.learning-path, nav.next-step"
     )
     removed += [li for li in node.find_all("li") if re.match(r"^\s*[A-Z]\.", li.get_text())
                 and li.find("strong")]
@@ -108,7 +112,9 @@ def prose_of(node: Tag) -> str:
 
 
 def blocks_in(node: Tag) -> list[str]:
-    return [pre.get_text() for pre in node.find_all("pre")]
+    """What the node shows from runs: its code blocks and what hooks drew from outputs."""
+    return [pre.get_text() for pre in node.find_all("pre")] + [
+        drawn.get_text(" ") for drawn in node.select("[data-recorded]")]
 
 
 def page_number_problems(name: str, html: str) -> list[str]:
