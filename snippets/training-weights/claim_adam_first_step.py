@@ -6,6 +6,8 @@ import tensorflow as tf
 
 keras.utils.set_random_seed(0)
 
+print("Adam's default learning rate:", keras.optimizers.Adam().get_config()["learning_rate"])
+
 print("gradient     Adam step   SGD step")
 for gradient in (0.001, 1.0, 1000.0):
     steps = []

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-keras.utils.set_random_seed(42)  # same starting weights on every machine
+keras.utils.set_random_seed(42)  # same starting weights on every run
 np.set_printoptions(precision=3, suppress=True)
 
 # 4 examples with 3 features each, and a class label (0 or 1) for each.
