@@ -17,6 +17,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from snipcheck.layout import find_included
+
 GLOSSARY = "includes/abbreviations.md"
 MARKER = "<!-- glossary -->"
 DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:[ \t]*(?P<meaning>\S.*)$")
@@ -40,11 +42,7 @@ def terms(path: Path) -> dict[str, list[str]]:
 def on_page_markdown(markdown, page, config, files):
     if MARKER not in markdown:
         return markdown
-    # Found where pymdownx.snippets finds it (its base_path, from the working directory).
-    options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
-    bases = options.get("base_path", ["."])
-    bases = [bases] if isinstance(bases, str) else bases
-    path = next((Path(b) / GLOSSARY for b in bases if (Path(b) / GLOSSARY).is_file()), None)
+    path = find_included(GLOSSARY, config)  # where pymdownx.snippets finds it
     if path is None:
         raise PluginError(f"docs/{page.file.src_uri} shows the glossary, but {GLOSSARY} is missing.")
     entries = sorted(terms(path).items(), key=lambda item: item[1][0].lower())

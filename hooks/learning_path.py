@@ -27,8 +27,9 @@ from pathlib import Path
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from snipcheck.layout import INCLUDE, find_included, includes
+
 READING_SPEED = 150  # words a minute: slower than prose, since beginners run the code too
-INCLUDE = re.compile(r'^[ \t]*-+8<-+[ \t]+"(?P<path>[^":\n]+)(?::[^"\n]+)?"[ \t]*$', re.MULTILINE)
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 WORD = re.compile(r"[\w'’]+")
@@ -36,7 +37,7 @@ WORD = re.compile(r"[\w'’]+")
 _minutes: dict[str, int] = {}
 
 
-def words_of(path: Path) -> int:
+def words_of(path: Path, config) -> int:
     """Words a reader meets on the page made from path (Markdown with its inclusions, or a
     notebook's cells and text outputs)."""
     text = path.read_text(encoding="utf-8")
@@ -50,17 +51,17 @@ def words_of(path: Path) -> int:
         return len(WORD.findall("\n".join(parts)))
     text = COMMENT.sub("", FRONT_MATTER.sub("", text))
     count = len(WORD.findall(INCLUDE.sub("", text)))
-    for match in INCLUDE.finditer(text):
-        included = Path(match["path"])
-        if included.is_file() and included.name != "CONTRIBUTING.md":
+    for match in includes(text):
+        included = find_included(match["path"], config)
+        if included:
             count += len(WORD.findall(included.read_text(encoding="utf-8")))
     return count
 
 
-def minutes(page: Page) -> int:
+def minutes(page: Page, config) -> int:
     key = page.file.abs_src_path
     if key not in _minutes:
-        _minutes[key] = max(1, math.ceil(words_of(Path(key)) / READING_SPEED))
+        _minutes[key] = max(1, math.ceil(words_of(Path(key), config) / READING_SPEED))
     return _minutes[key]
 
 
@@ -76,7 +77,7 @@ def step_id(page: Page) -> str:
     return page.url or "./"
 
 
-def path_block(page: Page, steps: list[Page], topic: str) -> str:
+def path_block(page: Page, steps: list[Page], topic: str, config) -> str:
     items = []
     for number, step in enumerate(steps, start=1):
         current = step is page
@@ -86,7 +87,7 @@ def path_block(page: Page, steps: list[Page], topic: str) -> str:
         items.append(
             f'<li class="learning-path__step" data-step="{html.escape(step_id(step))}"{attrs}>'
             f'<a href="{link}">{title}</a> '
-            f'<span class="learning-path__time">{minutes(step)} min</span></li>'
+            f'<span class="learning-path__time">{minutes(step, config)} min</span></li>'
         )
     position = steps.index(page) + 1
     return (
@@ -124,4 +125,4 @@ def on_page_content(content, page, config, files):
     if len(steps) < 2 or page not in steps:
         return content
     topic = page.parent.title or ""
-    return path_block(page, steps, topic) + content + next_block(page, steps)
+    return path_block(page, steps, topic, config) + content + next_block(page, steps)

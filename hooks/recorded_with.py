@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
@@ -56,10 +56,6 @@ def version_line(entry: dict) -> str:
     tensorflow = entry.get("tensorflow", "not installed")
     made_by = f"TensorFlow {tensorflow}" if tensorflow != "not installed" else f"Python {entry.get('python', '?')}"
     return SEPARATOR.join(part for part in (made_by, entry.get("platform", "")) if part)
-
-
-def entry_for(output: Path) -> dict | None:
-    return recorded_entry(output)
 
 
 def existing(config, suffix: str) -> list[str]:
@@ -118,7 +114,7 @@ def on_page_markdown(markdown, page, config, files):
                 fix = "Fix the path." + (did_you_mean(path, existing(config, ".out")) or f" {fix}")
             problems.append(f"{page_name} shows {path}, which does not exist. {fix}")
             return match.group(0)
-        entry = entry_for(output)
+        entry = recorded_entry(output)
         if entry is None:
             folder = PurePosixPath(path).parent
             problems.append(

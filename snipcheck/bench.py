@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from snipcheck import site as site_module
-from snipcheck.layout import DOCS, ROOT, discover, includes, notebook_path, rel
+from snipcheck.layout import DOCS, ROOT, discover, includes, notebook_path, refresh_hint, rel
 from snipcheck.run import jobs, run_many
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
@@ -141,7 +141,7 @@ def loop_part(samples: int) -> None:
     rows.append(("one-snippet edit: check", checked, own + SNIPPET_SLACK,
                  f"{rel(snippet)} (own time {own:.2f} s), recorded first; {max(ran)} executed in the check"))
     rows.append(("  record + check", loop, own + SNIPPET_SLACK,
-                 f"nox -s outputs -- {rel(snippet)} ({statistics.median(record):.2f} s), then the check"))
+                 f"{refresh_hint(rel(snippet))} ({statistics.median(record):.2f} s), then the check"))
 
     # CPU seconds barely depend on what else runs on the machine; wall seconds do.
     print(f"  {'':24} {'wall (median, range, n)':>30} {'CPU s':>6} {'target':>9}")

@@ -113,12 +113,12 @@ def same_output(expected: str, actual: str, rtol: float, atol: float) -> bool:
     return True
 
 
-def diff(expected: str, actual: str, name: str) -> str:
+def diff(expected: str, actual: str, name: str, labels: tuple[str, str] = ("recorded", "this run")) -> str:
     lines = difflib.unified_diff(
         normalise(expected).splitlines(),
         normalise(actual).splitlines(),
-        f"{name} (recorded)",
-        f"{name} (this run)",
+        f"{name} ({labels[0]})",
+        f"{name} ({labels[1]})",
         lineterm="",
     )
     return "\n".join(lines)

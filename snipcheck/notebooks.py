@@ -22,24 +22,23 @@ notebook's metadata records a hash of the source, so the checks can tell a stale
 source and takes that source's recorded output from the same run, so the experiment runs
 once per refresh, not twice.
 
-Command line (what ``nox -s outputs`` runs after refreshing the snippets)::
+Command line (to regenerate a notebook by hand, ``--force`` even when it is up to date)::
 
     python -m snipcheck notebooks [--force] [SNIPPET ...]
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
 from pathlib import Path
 
 from snipcheck.compare import matches
-from snipcheck.layout import NOTEBOOK_META, ROOT, notebook_sources, refresh_hint, rel, settings
+from snipcheck.layout import NOTEBOOK_META as META, ROOT, notebook_sources, refresh_hint, rel, settings
+from snipcheck.layout import source_digest as source_hash
 from snipcheck.run import Result
 
-META = NOTEBOOK_META  # notebook metadata key: {"source": path, "sha256": hash}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -48,10 +47,6 @@ class NotebookError(Exception):
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def source_hash(source: Path) -> str:
-    return hashlib.sha256(Path(source).read_bytes()).hexdigest()
 
 
 def stored_hash(notebook) -> str | None:

@@ -7,7 +7,7 @@
   writes nothing once SIGINT or SIGTERM has arrived, and stamps each confirmed output with
   the versions that produced it (``recorded-with.json``, shown beside every output).
 
-Command line (``nox -s outputs`` runs ``refresh``, then ``notebooks``)::
+Command line (``nox -s outputs`` runs ``refresh``, which also regenerates notebooks)::
 
     python -m snipcheck refresh [SNIPPET ...] [--jobs N] [--no-cache]
     python -m snipcheck check   [SNIPPET ...] [--jobs N] [--no-cache]
@@ -18,13 +18,14 @@ Command line (``nox -s outputs`` runs ``refresh``, then ``notebooks``)::
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 from snipcheck import cache as cache_module
 from snipcheck.compare import diff, mismatch, normalise, unstable
 from snipcheck.layout import (RECORDED_WITH, SOURCE_KEY, SnippetError, discover, notebook_path, output_path,
                               refresh_hint, rel, source_digest, stale_output)
-from snipcheck.run import Result, Stopped, jobs as default_jobs, run_many
+from snipcheck.run import Result, Stopped, die_with_parent, jobs as default_jobs, run_many
 
 
 def check(result: Result) -> str | None:
@@ -99,8 +100,7 @@ def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[R
                 "(keras.utils.set_random_seed(0) seeds Python, NumPy and TensorFlow; "
                 "np.random.default_rng(0) for a generator) and print nothing that changes "
                 f"between runs, then run: {refresh_hint(rel(snippet))}\n"
-                + diff(a.stdout, b.stdout, rel(output_path(snippet))).replace("(recorded)", "(first run)")
-                .replace("(this run)", "(second run)")
+                + diff(a.stdout, b.stdout, rel(output_path(snippet)), ("first run", "second run"))
             )
         elif a.ok and (moving := unstable(a.stdout)):
             problem = (f"{rel(snippet)} prints something that changes on every run:\n  "
@@ -210,7 +210,8 @@ def main(command: str, argv: list[str]) -> int:
     parser.add_argument("--no-cache", action="store_true",
                         help="execute every snippet (the same as SNIPCHECK_CACHE=off)")
     args = parser.parse_args(argv)
-    _stop_with_parent()
+    # nox dying (SIGTERM, Ctrl+C) stops this checker too: a stopped refresh writes nothing.
+    die_with_parent(signal.SIGTERM)
     try:
         snippets = resolve(args.snippets)
     except SnippetError as exc:
@@ -222,16 +223,3 @@ def main(command: str, argv: list[str]) -> int:
     except Stopped as stop:
         print(f"{stop}: every running snippet was killed; no output was written.", flush=True)
         return 128 + stop.signum
-
-
-def _stop_with_parent() -> None:
-    """Linux: SIGTERM reaches this checker when whatever started it (nox) dies, so a stopped
-    nox never leaves a refresh running that writes outputs afterwards."""
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -127,7 +127,7 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
                 continue
             problems.append(
                 f"{where} has an entry for {name}, but {rel(folder / name)} and its snippet "
-                f"do not exist. Run: nox -s outputs -- {rel(folder)} (it removes entries "
+                f"do not exist. Run: {refresh_hint(rel(folder))} (it removes entries "
                 "whose output is gone)."
             )
     return problems

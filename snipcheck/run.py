@@ -144,7 +144,7 @@ def _child(snippet: str, workdir: str, conn) -> None:
     import warnings
 
     os.setsid()  # its own process group: the parent kills the group, grandchildren included
-    _die_with_parent()
+    die_with_parent()
     confined = confine()  # first, while this process has one thread
     out = os.open(os.path.join(workdir, "stdout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     err = os.open(os.path.join(workdir, "stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -204,13 +204,14 @@ def _child(snippet: str, workdir: str, conn) -> None:
         os._exit(0)
 
 
-def _die_with_parent() -> None:
-    """Linux: this process gets SIGKILL when the checker that started it dies."""
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Linux: this process gets ``sig`` when the process that started it dies (a snippet's
+    child when the checker dies; the checker, with SIGTERM, when nox dies)."""
     if sys.platform.startswith("linux"):
         import ctypes
 
         PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig)
 
 
 def _repo_files(paths) -> set[str]:

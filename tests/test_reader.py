@@ -25,29 +25,18 @@ import pytest
 from bs4 import BeautifulSoup
 
 from snipcheck.layout import ROOT, built_page
-from snipcheck.site import watched_page
+from snipcheck.site import nav_page, nav_pages, url_of, watched_page
 
 NOTEBOOK_HTML_BUDGET = 200_000  # bytes of the notebook page's own HTML (issue 14)
-QUIZ = "/training-weights/quiz/"
+QUIZ = url_of(nav_page("Quiz"))
 TOPIC = "training-weights"
 
 
 def nav_steps() -> list[str]:
     """The topic's pages as URLs, in nav order, from mkdocs.yml."""
-    import yaml
-
-    def url(src: str) -> str:
-        path = re.sub(r"(^|/)index$", r"\1", re.sub(r"\.(md|ipynb)$", "", src))
-        return "/" + path.rstrip("/") + "/"
-
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    for entry in config["nav"]:
-        (value,) = entry.values()
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            pages = [next(iter(item.values())) for item in value]
-            if any(p.startswith(TOPIC + "/") for p in pages):
-                return [url(p) for p in pages]
-    raise AssertionError(f"no nav section holds the {TOPIC} pages")
+    steps = [url_of(page) for _, page in nav_pages() if page.startswith(TOPIC + "/")]
+    assert steps, f"no nav section holds the {TOPIC} pages"
+    return steps
 
 
 # --------------------------------------------------------------------------- quiz
