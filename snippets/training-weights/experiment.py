@@ -102,10 +102,6 @@ print(f"inputs per image: {x.shape[1]}")
 print(f"labels: {sorted(set(labels.tolist()))}")
 
 # %% [markdown]
-# Want the bigger MNIST digits instead? On a machine with internet, replace the line that
-# loads the digits with `(pixels, labels), _ = keras.datasets.mnist.load_data()`.
-# Everything after it adapts to the larger images, and training takes longer.
-#
 # We keep three separate groups of images:
 #
 # - **training** images change the weights;
@@ -196,10 +192,8 @@ print(f"pixel {PIXEL} to units 0-4:", weights_before[PIXEL, :5])
 # them. The training columns are means over the epoch's batches, each measured just before
 # that batch's update; the validation columns are measured at the end of the epoch.
 #
-# Why this many epochs? The source of this experiment trains on MNIST for far fewer.
-# MNIST has many times more training images, so each of its epochs takes many more steps
-# than ours. Our small data set needs more passes for as many steps: the first line of the
-# output counts them. Look at the table after a few epochs to see that the network is not
+# Why this many epochs? Our data set is small, so each epoch is only a few steps (the first
+# line of the output counts them), and the network needs many passes to take enough steps. Look at the table after a few epochs to see that the network is not
 # finished yet.
 
 # %%
