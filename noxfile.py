@@ -86,7 +86,7 @@ def check(session: nox.Session) -> None:
     runs in the environment of `tests`, so the two share one install and one snippet cache.
     """
     install(session, "tests", str(TESTS_ENV))
-    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m", "not selftest and not browser",
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m", "not selftest and not browser and not other_cpu",
                 *narrowed(session.posargs), env=ENV, external=True)
 
 

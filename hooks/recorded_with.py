@@ -2,13 +2,17 @@
 
 ``nox -s outputs`` (``python -m snipcheck refresh``) writes ``snippets/<topic>/recorded-with.json``
 beside the outputs: for each output file, the TensorFlow, Keras and Python versions and the
-platform of the run that recorded or confirmed it. For every output block on a page, a fence
-whose only line is an inclusion of ``snippets/<topic>/<name>.out``, this hook adds that
-version line to the block's title::
+platform of the run that recorded or confirmed it, and its numeric settings
+(``snipcheck.numeric``). For every output block on a page, a fence whose only line is an
+inclusion of ``snippets/<topic>/<name>.out``, this hook adds that version line to the
+block's title::
 
-    ```text title="Output"              ->  ```text title="Output · TensorFlow 2.21.0 · Linux x86_64"
+    ```text title="Output"  ->  ```text title="Output · TensorFlow 2.21.0 · Linux x86_64 · oneDNN off"
 
-so a reader with another version knows why their numbers may differ. An output block whose
+so a reader with another version knows why their numbers may differ. A page that shows
+outputs ends with one "Why your numbers may differ" note: what they were recorded with, the
+settings that make a reader's CPU print the same (the entry's ``reader_line``), and a link to
+the guide's section on it. An output block whose
 file is missing, or has no entry in its folder's recorded-with.json, fails the build with the
 page, the output file and the command that fixes it.
 
@@ -34,7 +38,9 @@ from pathlib import PurePosixPath
 from mkdocs.exceptions import PluginError
 
 from snipcheck.layout import (
+    NUMERIC_KEY,
     OUTPUT_BLOCK,
+    READER_KEY,
     RECORDED_WITH,
     base_paths,
     did_you_mean,
@@ -51,11 +57,44 @@ SEPARATOR = " · "
 TITLE = re.compile(r'\btitle="(?P<title>[^"]*)"')
 
 
+ONEDNN = "TF_ENABLE_ONEDNN_OPTS"
+GUIDE_SECTION = "contributing.md#why-a-number-differs-on-my-machine"
+
+
+def numeric_setting(entry: dict, name: str) -> str | None:
+    """The value of one numeric setting (``snipcheck.numeric``) an entry was recorded with."""
+    for pair in str(entry.get(NUMERIC_KEY, "")).split():
+        key, _, value = pair.partition("=")
+        if key == name:
+            return value
+    return None
+
+
 def version_line(entry: dict) -> str:
-    """'TensorFlow 2.21.0 · Linux x86_64' from one recorded-with.json entry."""
+    """'TensorFlow 2.21.0 · Linux x86_64 · oneDNN off' from one recorded-with.json entry."""
     tensorflow = entry.get("tensorflow", "not installed")
     made_by = f"TensorFlow {tensorflow}" if tensorflow != "not installed" else f"Python {entry.get('python', '?')}"
-    return SEPARATOR.join(part for part in (made_by, entry.get("platform", "")) if part)
+    onednn = {"0": "oneDNN off", "1": "oneDNN on"}.get(numeric_setting(entry, ONEDNN) or "", "")
+    return SEPARATOR.join(part for part in (made_by, entry.get("platform", ""), onednn) if part)
+
+
+def numbers_note(entry: dict, output: str, page_uri: str) -> str:
+    """The page's one note on what its outputs were recorded with and what a reader running
+    the code elsewhere should expect, drawn from the first output's entry (so it carries
+    ``data-recorded``: its words state no result of their own)."""
+    guide = "../" * page_uri.count("/") + GUIDE_SECTION
+    settings = " ".join(f"`{pair}`" for pair in str(entry.get(READER_KEY, "")).split())
+    match = (f"To see these numbers on your CPU, set {settings} in the environment before "
+             "TensorFlow is imported." if settings else "")
+    return (
+        f'\n<details class="info numbers-note" data-recorded="{output}" markdown>\n'
+        "<summary>Why your numbers may differ</summary>\n\n"
+        f"The outputs on this page were printed by their code, on a CPU, with "
+        f"{version_line(entry).replace(SEPARATOR, ', ')}. {match}\n\n"
+        "On another TensorFlow version, on a GPU or in Colab, the last digits may differ, "
+        f"and training can make a small difference grow. [Why a number differs]({guide})\n\n"
+        "</details>\n"
+    )
 
 
 def existing(config, suffix: str) -> list[str]:
@@ -96,6 +135,7 @@ def on_page_markdown(markdown, page, config, files):
     ).joinpath(page.file.src_uri).as_posix()
     problems: list[str] = []
     stale: dict[str, str] = {}
+    first: dict = {}  # the page's first output: its entry and path
 
     def check_stale(path: str) -> None:
         """``path``: a snippet as the page names it."""
@@ -124,6 +164,7 @@ def on_page_markdown(markdown, page, config, files):
             return match.group(0)
         check_stale(snippet)
         head = f'{match["indent"]}{match["fence"]}{retitle(match["info"], version_line(entry))}'
+        first.setdefault("entry", (entry, path))
         return head + match.group(0)[match.end("info") - match.start(0):]
 
     for match in includes(markdown):
@@ -152,6 +193,8 @@ def on_page_markdown(markdown, page, config, files):
                     f"'# --8<-- [end:{section}]'."
                 )
     markdown = OUTPUT_BLOCK.sub(add_version, markdown)
+    if first:  # one note per page that shows outputs, at its end
+        markdown = markdown.rstrip("\n") + "\n\n" + numbers_note(*first["entry"], page.file.src_uri)
     if stale and previewing():
         markdown = with_banner(markdown, banner(list(stale)))
     elif stale:

@@ -7,7 +7,10 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     layout     paths, snippet discovery, the Snippet value, the inclusion grammar, the
                refresh hint, the recorded-with name            (standard library only)
     compare    normalise, tolerance compare, diff; ``mismatch`` against a recording
+    numeric    one numeric path on every CPU: the kernel settings applied before TensorFlow
+               is imported                                      (standard library only)
     run        TensorFlow preloaded once, one forked child per snippet, the scheduler, Result
+    detector   the second run as another CPU: refuses an output another CPU prints differently
     guards     audit hooks and kernel namespaces: no network, no repository writes, no fork,
                no warnings; the same in a notebook kernel
     cache      verified runs, keyed on everything that can change an output; one switch

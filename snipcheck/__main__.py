@@ -19,6 +19,9 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip(), file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
+    from snipcheck import numeric
+
+    numeric.apply()  # before anything imports TensorFlow or NumPy: one numeric path everywhere
     if command in ("check", "refresh"):
         from snipcheck import outputs
 

@@ -29,6 +29,7 @@ import os
 import sys
 from pathlib import Path
 
+from snipcheck import numeric
 from snipcheck.layout import ROOT, rel
 from snipcheck.run import Result, run_many
 
@@ -37,12 +38,16 @@ DEFAULT_FOLDER = ROOT / ".cache" / "snipcheck"
 PACKAGE = Path(__file__).resolve().parent
 
 
-def configured() -> Cache | None:
-    """The cache as ``SNIPCHECK_CACHE`` sets it (None when it is off)."""
+def configured(other_cpu: bool = False) -> Cache | None:
+    """The cache as ``SNIPCHECK_CACHE`` sets it (None when it is off); with ``other_cpu``,
+    the one for the detector's runs as another CPU (``snipcheck.detector``)."""
     value = os.environ.get(SWITCH, "").strip()
     if value.lower() == "off":
         return None
-    return Cache(Path(value) if value else DEFAULT_FOLDER)
+    folder = Path(value) if value else DEFAULT_FOLDER
+    if other_cpu:
+        return Cache(folder / "other-cpu", numeric.other_cpu())
+    return Cache(folder)
 
 
 def output_distributions() -> list[str]:
@@ -92,15 +97,16 @@ def _applies(requirement: str) -> bool:
     return marker is None or marker.evaluate({"extra": ""})
 
 
-def environment_fingerprint() -> str:
+def environment_fingerprint(settings: dict[str, str] | None = None) -> str:
     """Everything outside the snippet's own files that can change an output: the Python
-    version, the platform, the version of every distribution a snippet can import, and every
-    file of this package (a change to any part of the runner invalidates cached runs).
-    Tools that only the tests use (pytest, Playwright, MkDocs) are not part of it."""
+    version, the platform, the numeric settings (``snipcheck.numeric``), the version of every
+    distribution a snippet can import, and every file of this package (a change to any part
+    of the runner invalidates cached runs). Tools that only the tests use (pytest, Playwright,
+    MkDocs) are not part of it."""
     import platform
 
     h = hashlib.sha256()
-    for part in (sys.version, platform.platform(), *output_distributions()):
+    for part in (sys.version, platform.platform(), numeric.label(settings), *output_distributions()):
         h.update(part.encode() + b"\0")
     for source in sorted(PACKAGE.glob("*.py")):
         h.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
@@ -136,9 +142,9 @@ def folder_digest(folder: Path) -> str:
 class Cache:
     """Verified runs, one JSON file per snippet, in ``folder``."""
 
-    def __init__(self, folder: Path = DEFAULT_FOLDER):
+    def __init__(self, folder: Path = DEFAULT_FOLDER, settings: dict[str, str] | None = None):
         self.folder = Path(folder)
-        self.env = environment_fingerprint()
+        self.env = environment_fingerprint(settings)
         self._key: bytes | None = None
 
     def key(self, create: bool = False) -> bytes | None:
@@ -201,9 +207,11 @@ class Cache:
         tmp.replace(self._file(result.snippet))
 
 
-def run_checked(snippets: list[Path], jobs: int = 1, cache: Cache | None = None) -> dict[Path, Result]:
-    """Like ``run_many``, but a snippet with a valid verified run in ``cache`` is not executed.
-    Without a cache every snippet runs, and nothing is stored."""
+def run_checked(snippets: list[Path], jobs: int = 1, cache: Cache | None = None,
+                runner=run_many) -> dict[Path, Result]:
+    """Like ``runner`` (``run_many``, or ``detector.elsewhere``), but a snippet with a valid
+    verified run in ``cache`` is not executed. Without a cache every snippet runs, and
+    nothing is stored."""
     results: dict[Path, Result] = {}
     todo = []
     for snippet in snippets:
@@ -213,7 +221,7 @@ def run_checked(snippets: list[Path], jobs: int = 1, cache: Cache | None = None)
         else:
             todo.append(snippet)
     if todo:
-        fresh = run_many(todo, jobs)
+        fresh = runner(todo, jobs)
         results.update(fresh)
         if cache:
             for result in fresh.values():

@@ -33,6 +33,8 @@ CONFIG = ROOT / "mkdocs.yml"
 
 RECORDED_WITH = "recorded-with.json"  # per snippet folder: output file -> versions that recorded it
 SOURCE_KEY = "source_sha256"  # in a recorded-with.json entry: the snippet source that was run
+NUMERIC_KEY = "numeric"  # in a recorded-with.json entry: the numeric settings it ran with (snipcheck.numeric)
+READER_KEY = "reader_line"  # ...and those a reader needs to print the same on their CPU (shown on pages)
 NOTEBOOK_MARK = "# %%"  # a snippet that starts with this is a notebook source
 DEFAULTS = {"rtol": 1e-3, "atol": 1e-6, "timeout": 120.0}
 SETTINGS = re.compile(r"^#\s*snipcheck:(.*)$", re.MULTILINE)

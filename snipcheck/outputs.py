@@ -1,11 +1,13 @@
 """Check snippets against their recorded outputs, and refresh those outputs.
 
 * ``check`` turns one run into None (it passed) or the message a contributor reads;
-* ``refresh`` runs each snippet twice and refuses to record an output that differs between
-  the two runs (or that changes on every run: a time, a memory address); it rewrites an
+* ``refresh`` runs each snippet twice, the second time as another CPU would run it
+  (``snipcheck.detector``), and refuses to record an output that differs between the two
+  runs (or that changes on every run: a time, a memory address); it rewrites an
   output only when it differs beyond tolerance, never touches a failing snippet's output,
   writes nothing once SIGINT or SIGTERM has arrived, and stamps each confirmed output with
-  the versions that produced it (``recorded-with.json``, shown beside every output).
+  the versions and numeric settings that produced it (``recorded-with.json``, shown beside
+  every output). With ``SNIPCHECK_NUMERIC=native`` it checks and never writes.
 
 Command line (``nox -s outputs`` runs ``refresh``, which also regenerates notebooks)::
 
@@ -21,10 +23,10 @@ import json
 import signal
 from pathlib import Path
 
-from snipcheck import cache as cache_module
+from snipcheck import cache as cache_module, detector, numeric
 from snipcheck.compare import diff, mismatch, normalise, unstable
-from snipcheck.layout import (RECORDED_WITH, SOURCE_KEY, SnippetError, discover, notebook_path, output_path,
-                              refresh_hint, rel, source_digest, stale_output)
+from snipcheck.layout import (NUMERIC_KEY, READER_KEY, RECORDED_WITH, SOURCE_KEY, SnippetError, discover,
+                              notebook_path, output_path, refresh_hint, rel, source_digest, stale_output)
 from snipcheck.run import Result, Stopped, die_with_parent, jobs as default_jobs, run_many
 
 
@@ -55,6 +57,8 @@ def versions() -> dict[str, str]:
         "keras": version("keras"),
         "python": platform.python_version(),
         "platform": f"{platform.system()} {platform.machine()}",
+        NUMERIC_KEY: numeric.label(),
+        READER_KEY: numeric.label(numeric.READER_LINE),
     }
 
 
@@ -81,28 +85,33 @@ def note_versions(outputs: list[Path], echo=print) -> None:
 
 
 def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[Result, str | None]]:
-    """Each snippet's run, and None when a second run printed the same, else the message.
-    A run taken from the cache was verified twice when it was stored."""
+    """Each snippet's run, and None when a second run, as another CPU would run it
+    (``snipcheck.detector``), printed the same within tolerance, else the message. When the
+    two differ at all, a third run on this CPU tells an unseeded snippet (it differs from the
+    first run too) from a CPU-fragile one. A run taken from the cache was verified this way
+    when it was stored."""
     hits = {s: h for s in snippets if cache and (h := cache.get(s))}
     todo = [s for s in snippets if s not in hits]
     first = run_many(todo, jobs) if todo else {}
-    again = run_many([s for s in todo if first[s].ok], jobs) if todo else {}
+    other = detector.elsewhere([s for s in todo if first[s].ok], jobs)
+    moved = [s for s, b in other.items() if b.ok and normalise(b.stdout) != normalise(first[s].stdout)]
+    again = run_many(moved, jobs) if moved else {}
     found: dict[Path, tuple[Result, str | None]] = {s: (h, None) for s, h in hits.items()}
     for snippet in todo:
-        a, b = first[snippet], again.get(snippet)
+        a, b, c = first[snippet], other.get(snippet), again.get(snippet)
         problem = None
-        if a.ok and b is not None and not b.ok:
-            problem = f"{rel(snippet)} passed once, then failed on a second run:\n{b.explain()}"
-        elif a.ok and b is not None and normalise(a.stdout) != normalise(b.stdout):
+        if a.ok and c is not None and normalise(a.stdout) != normalise(c.stdout):
             problem = (
                 f"{rel(snippet)} printed different output on two runs in a row, so no recording "
                 "could be checked. Seed every random source in its own code "
                 "(keras.utils.set_random_seed(0) seeds Python, NumPy and TensorFlow; "
                 "np.random.default_rng(0) for a generator) and print nothing that changes "
                 f"between runs, then run: {refresh_hint(rel(snippet))}\n"
-                + diff(a.stdout, b.stdout, rel(output_path(snippet)), ("first run", "second run"))
+                + diff(a.stdout, c.stdout, rel(output_path(snippet)), ("first run", "second run"))
             )
-        elif a.ok and (moving := unstable(a.stdout)):
+        elif a.ok and b is not None:
+            problem = detector.problem(a, b)
+        if a.ok and problem is None and (moving := unstable(a.stdout)):
             problem = (f"{rel(snippet)} prints something that changes on every run:\n  "
                        + "\n  ".join(moving) + f"\nFix the snippet, then run: {refresh_hint(rel(snippet))}")
         if cache and a.ok and problem is None:
@@ -140,6 +149,15 @@ def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
     """
     failed = 0
     confirmed = []
+    if numeric.native():
+        # A diagnosis, not a recording: every snippet (notebook sources as scripts) runs twice,
+        # on this CPU's own kernels and as another CPU; nothing is written.
+        echo(f"{numeric.SWITCH}=native: checking on this CPU's own kernels; no output or notebook is written.")
+        for snippet, (result, problem) in sorted(twice(snippets, jobs).items()):
+            message = (problem or result.explain()) if not result.ok or problem else None
+            failed += bool(message)
+            echo(f"FAILED    {rel(snippet)}\n{message}\n" if message else f"ok        {rel(snippet)}")
+        return 1 if failed else 0
     made = {s: nb for s in snippets if (nb := notebook_path(s))}  # notebook sources
     runs = twice([s for s in snippets if s not in made], jobs, cache)
     for snippet in sorted([*runs, *made]):

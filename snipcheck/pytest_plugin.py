@@ -5,7 +5,9 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
 * **Two speeds.** Every test is a content check (it checks the snippets, pages, quiz, cards
   and notebook a contributor edits) unless it is marked ``selftest`` (it checks the checker:
   it breaks a copy on purpose, runs the scaffold, exercises the cache or the preview) or
-  ``browser`` (it drives Chromium). ``nox -s check`` runs ``-m "not selftest and not browser"``;
+  ``browser`` (it drives Chromium) or ``other_cpu`` (it runs every snippet again as another
+  CPU would, ``snipcheck.detector``). ``nox -s check`` runs
+  ``-m "not selftest and not browser and not other_cpu"``;
   ``nox -s tests`` runs everything. A test is marked ``selftest`` here, so no test file has to
   remember it, when it works in a temporary folder (``tmp_path`` or ``site_copy`` among its
   fixtures, or ``tmp_path_factory`` among its own arguments: content under test is never in a
@@ -28,7 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from snipcheck import layout
+from snipcheck import layout, numeric
+
+numeric.apply()  # loaded before any test module imports TensorFlow or NumPy
 
 SELF_TEST_FIXTURES = {"site_copy", "tmp_path"}  # anywhere among the fixtures a test uses
 SELF_TEST_NAME = re.compile(r"^test_checker_catches_|_fails?_")  # proves a check fails
@@ -43,6 +47,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "selftest: checks the checker itself (full suite only, nox -s tests)")
     config.addinivalue_line("markers", "browser: drives Debian's Chromium against the built site")
+    config.addinivalue_line("markers", "other_cpu: runs every snippet again as another CPU (full suite only)")
 
 
 # --------------------------------------------------------------------------- narrowing
@@ -112,7 +117,7 @@ def pytest_collection_modifyitems(config, items):
             items[:] = keep
     wanted = set()
     for item in items:
-        if "snippet_results" in item.fixturenames:
+        if {"snippet_results", "other_cpu_results"} & set(item.fixturenames):
             wanted.update(layout.ROOT / p for p in _paths(item) if p.endswith(".py"))
     config.stash[WANTED] = wanted
 

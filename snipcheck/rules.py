@@ -17,7 +17,8 @@ import json
 import re
 from pathlib import Path
 
-from snipcheck.layout import INCLUDE, RECORDED_WITH, ROOT, SNIPPETS, discover, output_path, refresh_hint, rel
+from snipcheck import numeric
+from snipcheck.layout import INCLUDE, NUMERIC_KEY, RECORDED_WITH, ROOT, SNIPPETS, discover, output_path, refresh_hint, rel
 
 # Fences that may hold text typed on the page: commands and configuration, never Python.
 FREE = {"bash", "sh", "shell", "console", "yaml", "toml", "markdown", "md", "mermaid"}
@@ -113,11 +114,20 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
             entries = json.loads((folder / RECORDED_WITH).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             entries = {}
+        portable = set(numeric.label(numeric.READER_LINE).split())
         for output in sorted(folder.glob("*.out")):
+            hint = refresh_hint(rel(output.with_suffix(".py")))
             if output.name not in entries:
                 problems.append(
                     f"{rel(output)} has no entry in {where}, so its page cannot say which "
-                    f"TensorFlow recorded it. Record it with: {refresh_hint(rel(output.with_suffix('.py')))}"
+                    f"TensorFlow recorded it. Record it with: {hint}"
+                )
+            elif not portable <= set(str(entries[output.name].get(NUMERIC_KEY, "")).split()):
+                problems.append(
+                    f"{rel(output)} was not recorded with the portable numeric settings "
+                    f"({numeric.label(numeric.READER_LINE)}; {where} says: "
+                    f"{entries[output.name].get(NUMERIC_KEY, 'nothing')}), so another CPU may print "
+                    f"other numbers. Record it again with: {hint}"
                 )
         for name in sorted(entries):
             if (folder / name).exists():

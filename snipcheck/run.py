@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
@@ -26,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from snipcheck import numeric
 from snipcheck.guards import Guards, confine
 from snipcheck.layout import ROOT, rel, refresh_hint, settings
 
@@ -91,7 +93,8 @@ class Result:
 
 
 def preload() -> None:
-    """Import TensorFlow once, before any child is forked."""
+    """Import TensorFlow once, before any child is forked, on the portable numeric path."""
+    numeric.apply()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     if "tensorflow" in sys.modules:
@@ -284,16 +287,11 @@ def _read_output(workdir: str) -> tuple[str, str | None]:
     return text, None
 
 
-def run_many(snippets: list[Path], jobs: int = 1) -> dict[Path, Result]:
-    """Run snippets, at most ``jobs`` at a time, each in its own child process (and process
-    group). SIGINT or SIGTERM kills every running group and raises ``Stopped``."""
+@contextlib.contextmanager
+def stopping():
+    """While inside: SIGINT or SIGTERM raises ``Stopped`` (the caller kills what it started
+    and writes nothing). Only the main thread can take signals; elsewhere this does nothing."""
     import threading
-
-    preload()
-    ctx = _context()
-    pending = list(snippets)
-    running: dict[int, tuple] = {}
-    results: dict[Path, Result] = {}
 
     def stop(signum, frame):
         raise Stopped(signum)
@@ -303,69 +301,83 @@ def run_many(snippets: list[Path], jobs: int = 1) -> dict[Path, Result]:
         for signum in (signal.SIGINT, signal.SIGTERM):
             handlers[signum] = signal.signal(signum, stop)
     try:
-        with tempfile.TemporaryDirectory(prefix="snipcheck-") as tmp:
-            while pending or running:
-                while pending and len(running) < jobs:
-                    snippet = pending.pop(0)
-                    workdir = tempfile.mkdtemp(dir=tmp)
-                    reader, writer = ctx.Pipe(duplex=False)
-                    proc = ctx.Process(target=_child, args=(str(snippet), workdir, writer))
-                    limit = settings(snippet)["timeout"]
-                    start = time.monotonic()
-                    proc.start()
-                    writer.close()
-                    running[proc.sentinel] = (snippet, proc, reader, workdir, start, start + limit)
-                deadline = min(entry[5] for entry in running.values())
-                ready = multiprocessing.connection.wait(
-                    list(running), timeout=max(0.0, deadline - time.monotonic())
-                )
-                now = time.monotonic()
-                for sentinel in list(running):
-                    snippet, proc, reader, workdir, start, end = running[sentinel]
-                    if sentinel not in ready and now < end:
-                        continue
-                    report = None
-                    if sentinel in ready and reader.poll():
-                        try:
-                            report = reader.recv()
-                        except EOFError:
-                            report = None
-                    if sentinel not in ready:
-                        proc.terminate()  # SIGTERM: faulthandler prints where it was
-                        proc.join(5)
-                        stuck = re.findall(
-                            rf'File "{re.escape(str(snippet))}", line (\d+)',
-                            Path(workdir, "stderr").read_text(errors="replace"),
-                        )
-                        report = {
-                            "status": "timeout",
-                            "detail": f"killed after {end - start:.0f} s (limit "
-                            f"{settings(snippet)['timeout']:.0f} s)"
-                            + (f', while at File "{snippet}", line {stuck[0]}' if stuck else ""),
-                        }
-                    _kill_group(proc.pid)  # whatever the snippet started dies with it
-                    proc.join()
-                    del running[sentinel]
-                    if report is None:
-                        report = {"status": "crashed", "detail": _crash_detail(proc.exitcode)}
-                    stdout, bad_output = _read_output(workdir)
-                    if report["status"] == "ok" and bad_output:
-                        report = {**report, "status": "output", "detail": bad_output}
-                    results[snippet] = Result(
-                        snippet,
-                        report["status"],
-                        stdout=stdout,
-                        stderr=Path(workdir, "stderr").read_text(encoding="utf-8", errors="replace"),
-                        detail=report["detail"],
-                        seconds=time.monotonic() - start,
-                        reads=report.get("reads", []),
-                        confined=report.get("confined", []),
-                    )
+        yield
     finally:
-        for snippet, proc, *_ in running.values():
-            _kill_group(proc.pid)
-            proc.kill()
-            proc.join()
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
+
+
+def run_many(snippets: list[Path], jobs: int = 1) -> dict[Path, Result]:
+    """Run snippets, at most ``jobs`` at a time, each in its own child process (and process
+    group). SIGINT or SIGTERM kills every running group and raises ``Stopped``."""
+    preload()
+    ctx = _context()
+    pending = list(snippets)
+    running: dict[int, tuple] = {}
+    results: dict[Path, Result] = {}
+    with stopping():
+        try:
+            with tempfile.TemporaryDirectory(prefix="snipcheck-") as tmp:
+                while pending or running:
+                    while pending and len(running) < jobs:
+                        snippet = pending.pop(0)
+                        workdir = tempfile.mkdtemp(dir=tmp)
+                        reader, writer = ctx.Pipe(duplex=False)
+                        proc = ctx.Process(target=_child, args=(str(snippet), workdir, writer))
+                        limit = settings(snippet)["timeout"]
+                        start = time.monotonic()
+                        proc.start()
+                        writer.close()
+                        running[proc.sentinel] = (snippet, proc, reader, workdir, start, start + limit)
+                    deadline = min(entry[5] for entry in running.values())
+                    ready = multiprocessing.connection.wait(
+                        list(running), timeout=max(0.0, deadline - time.monotonic())
+                    )
+                    now = time.monotonic()
+                    for sentinel in list(running):
+                        snippet, proc, reader, workdir, start, end = running[sentinel]
+                        if sentinel not in ready and now < end:
+                            continue
+                        report = None
+                        if sentinel in ready and reader.poll():
+                            try:
+                                report = reader.recv()
+                            except EOFError:
+                                report = None
+                        if sentinel not in ready:
+                            proc.terminate()  # SIGTERM: faulthandler prints where it was
+                            proc.join(5)
+                            stuck = re.findall(
+                                rf'File "{re.escape(str(snippet))}", line (\d+)',
+                                Path(workdir, "stderr").read_text(errors="replace"),
+                            )
+                            report = {
+                                "status": "timeout",
+                                "detail": f"killed after {end - start:.0f} s (limit "
+                                f"{settings(snippet)['timeout']:.0f} s)"
+                                + (f', while at File "{snippet}", line {stuck[0]}' if stuck else ""),
+                            }
+                        _kill_group(proc.pid)  # whatever the snippet started dies with it
+                        proc.join()
+                        del running[sentinel]
+                        if report is None:
+                            report = {"status": "crashed", "detail": _crash_detail(proc.exitcode)}
+                        stdout, bad_output = _read_output(workdir)
+                        if report["status"] == "ok" and bad_output:
+                            report = {**report, "status": "output", "detail": bad_output}
+                        results[snippet] = Result(
+                            snippet,
+                            report["status"],
+                            stdout=stdout,
+                            stderr=Path(workdir, "stderr").read_text(encoding="utf-8", errors="replace"),
+                            detail=report["detail"],
+                            seconds=time.monotonic() - start,
+                            reads=report.get("reads", []),
+                            confined=report.get("confined", []),
+                        )
+        finally:
+            for snippet, proc, *_ in running.values():
+                _kill_group(proc.pid)
+                proc.kill()
+                proc.join()
     return results

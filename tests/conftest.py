@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from snipcheck import cache, layout, pytest_plugin, run, site
+from snipcheck import cache, detector, layout, pytest_plugin, run, site
 
 
 @pytest.fixture
@@ -48,6 +48,14 @@ def snippet_results(request) -> dict:
         wanted = pytest_plugin.wanted_snippets(request.config)
         _results.update(cache.run_checked(wanted, run.jobs(), cache.configured()))
     return _results
+
+
+@pytest.fixture(scope="session")
+def other_cpu_results(request) -> dict:
+    """Every snippet the selected tests check, run again as another CPU would run it
+    (``snipcheck.detector``), with its own cache."""
+    wanted = pytest_plugin.wanted_snippets(request.config)
+    return cache.run_checked(wanted, run.jobs(), cache.configured(other_cpu=True), runner=detector.elsewhere)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -31,7 +31,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from snipcheck import layout, outputs, rules
+from snipcheck import layout, numeric, outputs, rules
 from snipcheck.layout import RECORDED_WITH, ROOT
 from snipcheck.site import load_hook
 
@@ -150,8 +150,13 @@ def test_output_blocks_name_the_installed_tensorflow_and_platform(page, built_si
             f"{layout.rel(output)} was recorded with TensorFlow {entry['tensorflow']}, but "
             f"{tensorflow} is installed. Refresh it: nox -s outputs -- {layout.rel(output.with_suffix('.py'))}"
         )
-        line = f"Output · TensorFlow {tensorflow} · {entry['platform']}"
+        line = f"Output · TensorFlow {tensorflow} · {entry['platform']} · oneDNN off"
         assert line in titles, f"{layout.rel(html)} shows no title {line!r} for {layout.rel(output)}: {titles}"
+    notes = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("article details.numbers-note")
+    assert len(notes) == 1, f"{layout.rel(html)} has {len(notes)} 'Why your numbers may differ' notes, not one"
+    for setting in numeric.label(numeric.READER_LINE).split():
+        assert setting in notes[0].get_text(), (setting, notes[0].get_text())
+    assert notes[0].find("a")["href"].endswith("contributing/#why-a-number-differs-on-my-machine")
 
 
 def hook_config(base: Path) -> dict:
@@ -170,6 +175,8 @@ def topic(tmp_path):
     (folder / "first.py").write_text("# --8<-- [start:model]\nprint(1)\n# --8<-- [end:model]\n", encoding="utf-8")
     (folder / "first.out").write_text("1\n", encoding="utf-8")
     stamp = {"tensorflow": "2.21.0", "platform": "Linux x86_64",
+             layout.NUMERIC_KEY: "ONEDNN_MAX_CPU_ISA=AVX OPENBLAS_NUM_THREADS=1 TF_ENABLE_ONEDNN_OPTS=0",
+             layout.READER_KEY: "ONEDNN_MAX_CPU_ISA=AVX TF_ENABLE_ONEDNN_OPTS=0",
              layout.SOURCE_KEY: layout.source_digest(folder / "first.py")}
     (folder / RECORDED_WITH).write_text(json.dumps({"first.out": stamp}), encoding="utf-8")
     page = SimpleNamespace(file=SimpleNamespace(src_uri="my-topic/index.md"))
@@ -193,8 +200,14 @@ def test_the_hook_adds_the_version_line_to_titled_indented_and_untitled_blocks(t
             --8<-- "snippets/my-topic/first.out"
             ```
         ''')
-    assert '```text title="Output · TensorFlow 2.21.0 · Linux x86_64"\n--8<--' in shown
-    assert '    ```text title="Output · TensorFlow 2.21.0 · Linux x86_64"\n    --8<--' in shown
+    assert '```text title="Output · TensorFlow 2.21.0 · Linux x86_64 · oneDNN off"\n--8<--' in shown
+    assert '    ```text title="Output · TensorFlow 2.21.0 · Linux x86_64 · oneDNN off"\n    --8<--' in shown
+    # One note per page, at its end: what the outputs were recorded with and how to match them.
+    assert shown.count("Why your numbers may differ") == 1
+    note = shown[shown.index('<details class="info numbers-note"'):]
+    assert "set `ONEDNN_MAX_CPU_ISA=AVX` `TF_ENABLE_ONEDNN_OPTS=0` in the environment" in note
+    assert "(../contributing.md#why-a-number-differs-on-my-machine)" in note
+    assert note.rstrip().endswith("</details>")
 
 
 def test_output_block_without_a_recording_fails_the_build(topic):

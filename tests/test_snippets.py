@@ -2,7 +2,7 @@
 
 import pytest
 
-from snipcheck import layout, outputs, rules
+from snipcheck import detector, layout, outputs, rules
 
 SNIPPETS = layout.discover()
 
@@ -16,6 +16,17 @@ def test_snippet_output_matches_recording(snippet, snippet_results):
     message = outputs.check(snippet_results[snippet])
     if message:
         pytest.fail(message, pytrace=False)
+
+
+@pytest.mark.other_cpu
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=layout.rel)
+def test_snippet_prints_its_recorded_output_on_another_cpu(snippet, other_cpu_results):
+    """Run as another CPU would run it (another instruction set), with only the reader's one
+    line of settings kept, each snippet still prints its recorded output."""
+    result = other_cpu_results[snippet]
+    message = outputs.check(result)
+    if message:
+        pytest.fail(f"Run as another CPU would run it:\n{detector.settings_line()}\n{message}", pytrace=False)
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=layout.rel)

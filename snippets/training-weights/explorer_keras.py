@@ -41,7 +41,9 @@ class Record(keras.callbacks.Callback):
     def show(self, step):
         w, b = self.model.layers[0].get_weights()
         loss = float(mse(y, self.model(x)))
-        print(f"{step} {w[0, 0]:.9g} {b[0]:.9g} {loss:.9g}")
+        # "#" keeps the decimal point: a loss of 886600.0 prints as 886600.000,
+        # a float, and never looks like a whole-number count.
+        print(f"{step} {w[0, 0]:#.9g} {b[0]:#.9g} {loss:#.9g}")
 
     def on_train_begin(self, logs=None):
         self.steps = 0

@@ -1,0 +1,104 @@
+"""One numeric path on every CPU (snipcheck.numeric), and the detector that refuses an output
+another CPU would print differently (snipcheck.detector)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from snipcheck import layout, numeric, outputs, rules
+
+CAPACITY = layout.SNIPPETS / "training-weights" / "claim_capacity.py"
+
+
+def write(folder: Path, name: str, code: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    return path
+
+
+def test_this_run_is_on_the_portable_numeric_path():
+    """The pytest plugin applied the settings before anything imported TensorFlow or NumPy."""
+    for name, value in numeric.portable().items():
+        assert os.environ.get(name) == value, name
+    assert numeric.READER_LINE["TF_ENABLE_ONEDNN_OPTS"] == "0"
+
+
+def test_settings_applied_too_late_are_refused(monkeypatch):
+    import numpy  # noqa: F401  (loaded: a setting it reads at load time would be ignored)
+
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    with pytest.raises(RuntimeError, match=r"after .*numpy.* was imported.*OPENBLAS_CORETYPE"):
+        numeric.apply({"OPENBLAS_CORETYPE": "Nehalem"})
+    assert os.environ["OPENBLAS_CORETYPE"] == "Haswell"
+
+
+def test_every_recording_names_the_portable_settings():
+    entries = layout.recorded_entries(CAPACITY.parent)
+    for name, entry in entries.items():
+        for pair in numeric.label(numeric.READER_LINE).split():
+            assert pair in entry[layout.NUMERIC_KEY].split(), (name, entry)
+
+
+@pytest.mark.selftest
+def test_an_output_recorded_without_the_portable_settings_is_reported(tmp_path):
+    folder = tmp_path / "snippets" / "topic"
+    folder.mkdir(parents=True)
+    write(folder, "a.py", "print(1)\n")
+    (folder / "a.out").write_text("1\n")
+    (folder / layout.RECORDED_WITH).write_text(json.dumps({"a.out": {"tensorflow": "2.21.0"}}))
+    problems = rules.recorded_with_problems(tmp_path / "snippets")
+    assert len(problems) == 1, problems
+    assert "a.out was not recorded with the portable numeric settings" in problems[0]
+    assert "TF_ENABLE_ONEDNN_OPTS=0" in problems[0] and "nox -s outputs -- " in problems[0]
+
+
+@pytest.mark.selftest
+def test_an_output_that_depends_on_the_cpu_is_refused(tmp_path):
+    """OpenBLAS picks its kernels by CPU: a snippet that prints which one it got prints
+    something another CPU does not. The refresh refuses it and writes nothing."""
+    snippet = write(tmp_path, "kernels.py", """\
+        import numpy as np
+        from threadpoolctl import threadpool_info
+
+        print(sorted({i.get("architecture") for i in threadpool_info() if i.get("architecture")}))
+        """)
+    lines: list[str] = []
+    assert outputs.refresh([snippet], echo=lines.append) == 1
+    text = "\n".join(lines)
+    assert "kernels.py prints a different output on another CPU" in text, text
+    assert "OPENBLAS_CORETYPE=Sandybridge" in text and "OPENBLAS_CORETYPE=Nehalem" in text
+    assert "(this CPU)" in text and "(other CPU)" in text and "-['Sandybridge']" in text
+    assert "Print fewer digits" in text and "nox -s outputs -- " in text
+    assert "two runs in a row" not in text  # it is not randomness: a third run agreed
+    assert not layout.output_path(snippet).exists()
+
+
+@pytest.mark.selftest
+def test_without_the_portable_settings_the_refresh_refuses_claim_capacity(tmp_path):
+    """The proof that the detector would have caught what reached main: with the portable
+    settings removed (SNIPCHECK_NUMERIC=native), claim_capacity.py's scores change when it runs
+    as another CPU, and the refresh refuses it, naming the settings and showing the diff."""
+    copy = tmp_path / CAPACITY.name
+    shutil.copy(CAPACITY, copy)
+    shutil.copy(layout.output_path(CAPACITY), layout.output_path(copy))
+    recorded = layout.output_path(copy).read_text()
+    env = {**os.environ, numeric.SWITCH: "native"}
+    for name in numeric.portable():
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-m", "snipcheck", "refresh", "--no-cache", str(copy)],
+                          cwd=layout.ROOT, env=env, capture_output=True, text=True, timeout=600)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "claim_capacity.py prints a different output on another CPU" in out, out
+    assert "ONEDNN_MAX_CPU_ISA=SSE41" in out and "TF_ENABLE_ONEDNN_OPTS=1" in out
+    assert "+2 hidden layers of 256" in out and "-2 hidden layers of 256" in out
+    assert "no output or notebook is written" in out
+    assert layout.output_path(copy).read_text() == recorded
