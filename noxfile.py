@@ -10,15 +10,19 @@ that runs the engine calls its one command line, ``python -m snipcheck``.
 """
 
 import hashlib
+import sys
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent))
+from snipcheck.layout import PRESETS  # noqa: E402  (standard library only: no install needed)
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["docs", "tests"]
 
-ENV = {"NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0"}
+ENV = PRESETS  # the environment presets every process the checks start gets
 LOCK = Path(__file__).parent / "uv.lock"
 
 

@@ -13,13 +13,16 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     detector   the second run as another CPU: refuses an output another CPU prints differently
     guards     audit hooks and kernel namespaces: no network, no repository writes, no fork,
                no warnings; the same in a notebook kernel
-    cache      verified runs, keyed on everything that can change an output; one switch
+    store      one atomic, signed JSON store behind one switch (SNIPCHECK_CACHE)
+    cache      verified runs, keyed on everything that can change an output
     outputs    check and refresh recorded outputs, version stamps
     rules      static rules: blocks are inclusions, outputs paired, seeds, no raw HTML that runs
+    prose      numbers typed in prose and code shown on pages come from runs and snippets
     notebooks  notebook pages generated from percent-format snippets, same guards
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
     bench      ``nox -s bench``: speed and size, side by side
+    pytest_plugin  the test run's shape: markers, ``--only PATH``, one message per failure
 
 ``python -m snipcheck`` is the command line (see ``__main__``).
 """

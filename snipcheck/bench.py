@@ -31,10 +31,10 @@ import time
 from pathlib import Path
 
 from snipcheck import site as site_module
-from snipcheck.layout import DOCS, ROOT, discover, includes, notebook_path, refresh_hint, rel
+from snipcheck.layout import DOCS, ROOT, discover, includes, notebook_path, preset_env, refresh_hint, rel
 from snipcheck.run import jobs, run_many
 
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+ENV = preset_env()
 BUDGETS = {"training-weights/": 300_000, "training-weights/experiment/": 1_000_000}
 # The contributor's loop, on a warm environment with nothing running beside it (issue 13).
 LOOP_TARGETS = {"no change": 15.0, "one-page prose edit": 30.0}

@@ -1,53 +1,38 @@
 """The cache of verified runs: a snippet whose run is still valid is not executed again.
 
-One JSON file per snippet, keyed on the snippet's source, every repository file it read or
-imported, its topic folder (the names in it, and the content of every data file in it, so a
-file read from C++ such as ``tf.io.read_file`` or a new file in a folder the snippet lists
-runs it again), and the environment fingerprint: Python, the platform, the version of every
-distribution a snippet can import (the ``snippets`` dependency group and everything it
-requires, which the ``outputs`` and ``tests`` environments share, so ``nox -s outputs``
-then ``nox -s tests`` runs a changed snippet once), and every file of this package. Only
-passing runs are stored, each signed with a key kept beside the entries: an entry written or
-edited by hand is not trusted.
-
-One switch, the environment variable ``SNIPCHECK_CACHE``:
-
-* unset: the cache is on, in ``.cache/snipcheck/``;
-* ``off``: nothing is read from the cache and nothing is written to it;
-* any other value: the folder to keep the cache in.
-
-``.ci/run`` sets ``SNIPCHECK_CACHE=off`` unless the caller chose a value, so CI executes every
-snippet; the hosting CI workflow names a folder that it restores between runs.
+One entry per snippet, in the project's one store (``snipcheck.store``: atomic, signed, behind
+the ``SNIPCHECK_CACHE`` switch), keyed on the snippet's source, every repository file it read
+or imported, its topic folder (the names in it, and the content of every data file in it, so
+a file read from C++ such as ``tf.io.read_file`` or a new file in a folder the snippet lists
+runs it again), and the environment fingerprint: Python, the platform, the numeric settings,
+the version of every distribution a snippet can import (the ``snippets`` dependency group and
+everything it requires, which the ``outputs`` and ``tests`` environments share, so
+``nox -s outputs`` then ``nox -s tests`` runs a changed snippet once), and every file of this
+package. Only passing runs are stored. Runs as another CPU (``snipcheck.detector``) are a
+kind of their own.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import json
-import os
 import sys
 from pathlib import Path
 
 from snipcheck import numeric
-from snipcheck.layout import ROOT, rel
+from snipcheck.layout import ROOT, digest as _digest, rel
 from snipcheck.run import Result, run_many
+from snipcheck.store import DEFAULT_ROOT, Store, root as store_root
 
-SWITCH = "SNIPCHECK_CACHE"
-DEFAULT_FOLDER = ROOT / ".cache" / "snipcheck"
 PACKAGE = Path(__file__).resolve().parent
 
 
 def configured(other_cpu: bool = False) -> Cache | None:
     """The cache as ``SNIPCHECK_CACHE`` sets it (None when it is off); with ``other_cpu``,
     the one for the detector's runs as another CPU (``snipcheck.detector``)."""
-    value = os.environ.get(SWITCH, "").strip()
-    if value.lower() == "off":
+    folder = store_root()
+    if folder is None:
         return None
-    folder = Path(value) if value else DEFAULT_FOLDER
-    if other_cpu:
-        return Cache(folder / "other-cpu", numeric.other_cpu())
-    return Cache(folder)
+    return Cache(folder, numeric.other_cpu(), kind="other-cpu") if other_cpu else Cache(folder)
 
 
 def output_distributions() -> list[str]:
@@ -108,16 +93,9 @@ def environment_fingerprint(settings: dict[str, str] | None = None) -> str:
     h = hashlib.sha256()
     for part in (sys.version, platform.platform(), numeric.label(settings), *output_distributions()):
         h.update(part.encode() + b"\0")
-    for source in sorted(PACKAGE.glob("*.py")):
-        h.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    for source in sorted(PACKAGE.rglob("*.py")):
+        h.update(source.relative_to(PACKAGE).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
 
 
 # Files of a topic folder that are not data a snippet reads: outputs and what records them.
@@ -140,46 +118,19 @@ def folder_digest(folder: Path) -> str:
 
 
 class Cache:
-    """Verified runs, one JSON file per snippet, in ``folder``."""
+    """Verified runs of one kind in the store at ``folder`` (the store's root)."""
 
-    def __init__(self, folder: Path = DEFAULT_FOLDER, settings: dict[str, str] | None = None):
-        self.folder = Path(folder)
+    def __init__(self, folder: Path | None = None, settings: dict[str, str] | None = None, kind: str = "runs"):
+        self.store = Store(kind, folder if folder is not None else DEFAULT_ROOT)
+        self.folder = self.store.root
         self.env = environment_fingerprint(settings)
-        self._key: bytes | None = None
-
-    def key(self, create: bool = False) -> bytes | None:
-        """The secret that signs entries, made on first use (readable by its owner only)."""
-        if self._key is None:
-            path = self.folder / ".key"
-            try:
-                self._key = path.read_bytes()
-            except OSError:
-                if not create:
-                    return None
-                self.folder.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as f:
-                    f.write(os.urandom(32))
-                self._key = path.read_bytes()
-        return self._key
-
-    def _sign(self, entry: dict, key: bytes) -> str:
-        body = json.dumps({k: v for k, v in entry.items() if k != "signature"}, sort_keys=True)
-        return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
     def _file(self, snippet: Path) -> Path:
-        return self.folder / (hashlib.sha256(rel(snippet).encode()).hexdigest()[:20] + ".json")
+        return self.store.file(rel(snippet))
 
     def get(self, snippet: Path) -> Result | None:
-        try:
-            entry = json.loads(self._file(snippet).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        key = self.key()
-        if key is None or not isinstance(entry, dict) or not hmac.compare_digest(
-                str(entry.get("signature", "")), self._sign(entry, key)):
-            return None  # written or edited by hand: not a verified run
-        if entry.get("env") != self.env or entry.get("source") != _digest(snippet):
+        entry = self.store.get(rel(snippet))
+        if not isinstance(entry, dict) or entry.get("env") != self.env or entry.get("source") != _digest(snippet):
             return None
         if entry.get("folder") != folder_digest(Path(snippet).parent):
             return None
@@ -191,20 +142,14 @@ class Cache:
     def put(self, result: Result) -> None:
         if not result.ok or result.cached:
             return
-        entry = {
-            "snippet": rel(result.snippet),
+        self.store.put(rel(result.snippet), {
             "env": self.env,
             "source": _digest(result.snippet),
             "reads": {rel(Path(name)): _digest(Path(name)) for name in result.reads},
             "folder": folder_digest(Path(result.snippet).parent),
             "stdout": result.stdout,
             "seconds": result.seconds,
-        }
-        entry["signature"] = self._sign(entry, self.key(create=True))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._file(result.snippet).with_suffix(".tmp")
-        tmp.write_text(json.dumps(entry, indent=1), encoding="utf-8")
-        tmp.replace(self._file(result.snippet))
+        })
 
 
 def run_checked(snippets: list[Path], jobs: int = 1, cache: Cache | None = None,

@@ -23,6 +23,7 @@ import dataclasses
 import difflib
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -36,6 +37,9 @@ SOURCE_KEY = "source_sha256"  # in a recorded-with.json entry: the snippet sourc
 NUMERIC_KEY = "numeric"  # in a recorded-with.json entry: the numeric settings it ran with (snipcheck.numeric)
 READER_KEY = "reader_line"  # ...and those a reader needs to print the same on their CPU (shown on pages)
 NOTEBOOK_MARK = "# %%"  # a snippet that starts with this is a notebook source
+# Every process the checks start: TensorFlow's C++ log lines off, one hash seed, no MkDocs 2 notice.
+PRESETS = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
+           "KERAS_BACKEND": "tensorflow"}
 DEFAULTS = {"rtol": 1e-3, "atol": 1e-6, "timeout": 120.0}
 SETTINGS = re.compile(r"^#\s*snipcheck:(.*)$", re.MULTILINE)
 
@@ -108,9 +112,32 @@ def did_you_mean(path: str, candidates) -> str:
 # ---------------------------------------------------------------------- staleness
 
 
+def preset_env(**extra: str) -> dict[str, str]:
+    """This process's environment with the ``PRESETS`` its own settings leave unset, and
+    ``extra`` on top: the environment of every process the checks start."""
+    return {**PRESETS, **os.environ, **extra}
+
+
 def source_digest(snippet) -> str:
     """The sha256 of a snippet's source, as ``recorded-with.json`` stores it."""
     return hashlib.sha256(Path(snippet).read_bytes()).hexdigest()
+
+
+def digest(path) -> str:
+    """The sha256 of a file, or ``missing``."""
+    try:
+        return source_digest(path)
+    except (OSError, TypeError):
+        return "missing"
+
+
+def atomic_write(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: a reader sees the old
+    file or the new one, never half of one, and a stopped run leaves the old one."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def recorded_entries(folder) -> dict:
@@ -185,6 +212,26 @@ def rel(path) -> str:
 def discover(root: Path = SNIPPETS) -> list[Path]:
     """Every runnable snippet, in a stable order."""
     return sorted(p for p in Path(root).rglob("*.py") if not p.name.startswith("_"))
+
+
+def snippets_named(args: list[str]) -> list[Path]:
+    """The snippets a command line names: snippet files, their outputs, the notebooks made
+    from them, or folders; every snippet when it names none. Raises SnippetError."""
+    if not args:
+        return discover()
+    made_by = {notebook: source for source, notebook in notebook_sources().items()}
+    chosen = []
+    for arg in args:
+        path = Path(arg)
+        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        path = made_by.get(path, path.with_suffix(".py") if path.suffix == ".out" else path)
+        if path.is_dir():
+            chosen.extend(discover(path))
+        elif path.suffix == ".py" and path.exists():
+            chosen.append(path)
+        else:
+            raise SnippetError(f"{arg}: no such snippet. Give a path under snippets/ to a .py file.")
+    return chosen
 
 
 def output_path(snippet: Path) -> Path:

@@ -29,13 +29,13 @@ Command line (to regenerate a notebook by hand, ``--force`` even when it is up t
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from pathlib import Path
 
 from snipcheck.compare import matches
-from snipcheck.layout import NOTEBOOK_META as META, ROOT, notebook_sources, refresh_hint, rel, settings
+from snipcheck.layout import (NOTEBOOK_META as META, ROOT, SnippetError, atomic_write, notebook_path, preset_env,
+                              refresh_hint, rel, settings, snippets_named)
 from snipcheck.layout import source_digest as source_hash
 from snipcheck.run import Result
 
@@ -190,7 +190,7 @@ def execute(source: Path, timeout: float | None = None):
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
         resources={"metadata": {"path": str(ROOT)}},
     )
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    env = preset_env()
     guard, report = nbformat.v4.new_code_cell(GUARD), nbformat.v4.new_code_cell(REPORT)
     cells = nb.cells
     nb.cells = [guard, *cells, report]  # executed around the real cells, then removed
@@ -273,34 +273,18 @@ def _write(nb, notebook: Path) -> None:
     import nbformat
 
     notebook.parent.mkdir(parents=True, exist_ok=True)
-    tmp = notebook.with_name(f".{notebook.name}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            nbformat.write(nb, handle)
-        tmp.replace(notebook)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _selected(args: list[str]) -> dict[Path, Path]:
-    """The notebooks whose source is named (or lies under a named folder); all without args."""
-    if not args:
-        return notebook_sources()
-    chosen = {}
-    for arg in args:
-        path = Path(arg)
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if path.suffix in (".out", ".ipynb"):
-            path = path.with_suffix(".py")
-        for source, notebook in notebook_sources().items():
-            if path in (source, notebook.with_suffix(".py")) or path in source.parents:
-                chosen[source] = notebook
-    return chosen
+    text = nbformat.writes(nb)
+    atomic_write(notebook, text if text.endswith("\n") else text + "\n")
 
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
-    chosen = _selected([a for a in argv if a != "--force"])
+    try:
+        named = snippets_named([a for a in argv if a != "--force"])
+    except SnippetError as exc:
+        print(exc)
+        return 2
+    chosen = {source: notebook for source in named if (notebook := notebook_path(source))}
     failed = 0
     for source, notebook in chosen.items():
         try:

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from snipcheck import cache as cache_module, detector, numeric
 from snipcheck.compare import diff, mismatch, normalise, unstable
-from snipcheck.layout import (NUMERIC_KEY, READER_KEY, RECORDED_WITH, SOURCE_KEY, SnippetError, discover,
-                              notebook_path, output_path, refresh_hint, rel, source_digest, stale_output)
+from snipcheck.layout import (NUMERIC_KEY, READER_KEY, RECORDED_WITH, SOURCE_KEY, SnippetError, atomic_write,
+                              notebook_path, output_path, refresh_hint, rel, snippets_named, source_digest,
+                              stale_output)
 from snipcheck.run import Result, Stopped, die_with_parent, jobs as default_jobs, run_many
 
 
@@ -81,7 +82,7 @@ def note_versions(outputs: list[Path], echo=print) -> None:
                      for o in outputs if o.parent == folder})
         text = json.dumps(dict(sorted(data.items())), indent=2) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            atomic_write(path, text)
 
 
 def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[Result, str | None]]:
@@ -177,9 +178,7 @@ def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
         if recorded.exists() and mismatch(snippet, stdout) is None:
             echo(f"unchanged {rel(recorded)}")
         else:
-            tmp = recorded.with_suffix(".out.tmp")
-            tmp.write_text(stdout, encoding="utf-8")
-            tmp.replace(recorded)
+            atomic_write(recorded, stdout)
             echo(f"updated   {rel(recorded)}")
         confirmed.append(recorded)
     note_versions(confirmed, echo)
@@ -199,25 +198,6 @@ def check_all(snippets: list[Path], jobs: int = 1, cache=None, echo=print) -> in
     return 1 if failures else 0
 
 
-def resolve(args: list[str]) -> list[Path]:
-    """The snippets named on a command line (files, their outputs, or folders); all without args."""
-    if not args:
-        return discover()
-    chosen = []
-    for arg in args:
-        path = Path(arg)
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if path.suffix == ".out":
-            path = path.with_suffix(".py")
-        if path.is_dir():
-            chosen.extend(discover(path))
-        elif path.suffix == ".py" and path.exists():
-            chosen.append(path)
-        else:
-            raise SnippetError(f"{arg}: no such snippet. Give a path under snippets/ to a .py file.")
-    return chosen
-
-
 def main(command: str, argv: list[str]) -> int:
     import argparse
 
@@ -231,7 +211,7 @@ def main(command: str, argv: list[str]) -> int:
     # nox dying (SIGTERM, Ctrl+C) stops this checker too: a stopped refresh writes nothing.
     die_with_parent(signal.SIGTERM)
     try:
-        snippets = resolve(args.snippets)
+        snippets = snippets_named(args.snippets)
     except SnippetError as exc:
         print(exc)
         return 2

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from snipcheck import numeric
 from snipcheck.guards import Guards, confine
-from snipcheck.layout import ROOT, rel, refresh_hint, settings
+from snipcheck.layout import ROOT, preset_env, rel, refresh_hint, settings
 
 SKIP_DIRS = {".nox", ".cache", ".git", "__pycache__", "site", ".venv"}
 
@@ -95,8 +95,7 @@ class Result:
 def preload() -> None:
     """Import TensorFlow once, before any child is forked, on the portable numeric path."""
     numeric.apply()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.update(preset_env())  # children inherit them
     if "tensorflow" in sys.modules:
         return
     # TensorFlow's C++ start-up lines ("oneDNN custom operations are on", "All log messages
@@ -155,7 +154,6 @@ def _child(snippet: str, workdir: str, conn) -> None:
     os.dup2(err, 2)
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
     sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # One thread per child: children do not fight over cores, and a parallel run
     # gives the same numbers as a serial one.
     try:

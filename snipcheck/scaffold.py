@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from snipcheck.layout import CONFIG, DOCS, ROOT, SNIPPETS, refresh_hint, rel
+from snipcheck.layout import CONFIG, DOCS, ROOT, SNIPPETS, preset_env, refresh_hint, rel
 
 TOPIC = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SNIPPET = re.compile(r"[a-z][a-z0-9_]*")
@@ -191,8 +190,7 @@ def check_nav(old: str, new: str, title: str, page: str) -> None:
 
 def record(snippet: Path) -> int:
     """Run the snippet through the checker's refresh: the output is what it really prints."""
-    env = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0", **os.environ}
-    return subprocess.call([sys.executable, "-m", "snipcheck", "refresh", rel(snippet)], cwd=ROOT, env=env)
+    return subprocess.call([sys.executable, "-m", "snipcheck", "refresh", rel(snippet)], cwd=ROOT, env=preset_env())
 
 
 def write_new(path: Path, text: str) -> None:

@@ -4,15 +4,15 @@ Debian's Chromium, list its pages. Used by the tests and by the bench."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from snipcheck.layout import CONFIG, ROOT
+from snipcheck.layout import CONFIG, ROOT, digest, preset_env
+from snipcheck.store import Store
 
-BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+BUILD_ENV = preset_env()
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -195,40 +195,7 @@ def watched_page(browser, url: str, **context_options):
         context.close()
 
 
-def results_folder(kind: str) -> Path | None:
-    """Where the checks keep reusable results of one kind, beside the snippet cache; None
-    (nothing reused) in CI or when ``SNIPCHECK_CACHE=off``."""
-    value = os.environ.get("SNIPCHECK_CACHE", "").strip()
-    if os.environ.get("CI") or value.lower() == "off":
-        return None
-    return (Path(value) if value else ROOT / ".cache" / "snipcheck").parent / kind
-
-
-class ResultStore:
-    """JSON results keyed on a digest of everything they depend on (see ``results_folder``)."""
-
-    def __init__(self, kind: str):
-        self.folder = results_folder(kind)
-
-    def get(self, key: str):
-        import json
-
-        if self.folder is None:
-            return None
-        try:
-            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-
-    def put(self, key: str, value) -> None:
-        import json
-
-        if self.folder is None:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f"{key}.tmp"
-        tmp.write_text(json.dumps(value), encoding="utf-8")
-        tmp.replace(self.folder / f"{key}.json")
+ResultStore = Store  # results of one kind in the project's one store (snipcheck.store)
 
 
 class PageResults:
@@ -236,15 +203,15 @@ class PageResults:
 
     A view's entry is keyed on the built HTML it loaded and every local file it fetched
     (by sha256), the gate's own code, and the browser's version: an unchanged page is not
-    driven again. Off (every view runs) in CI or when ``SNIPCHECK_CACHE=off``; kept in
-    ``.cache/browser-gate/`` beside the snippet cache otherwise.
+    driven again. Kept in the project's one store (``snipcheck.store``), so
+    ``SNIPCHECK_CACHE=off`` (as ``.ci/run`` sets it) drives every view.
     """
 
     def __init__(self, site: Path, gate_files: list[Path], browser_version: str):
         import hashlib
 
         self.site = Path(site)
-        self.folder = results_folder("browser-gate")
+        self.store = Store("browser-gate")
         h = hashlib.sha256(browser_version.encode())
         for path in sorted(gate_files):
             h.update(Path(path).read_bytes())
@@ -260,34 +227,12 @@ class PageResults:
         target = self.site / unquote(parts.path).lstrip("/")
         return target / "index.html" if target.is_dir() else target
 
-    @staticmethod
-    def _digest(path: Path | None) -> str:
-        import hashlib
-
-        try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except (OSError, AttributeError):
-            return "missing"
-
-    def _entry(self, *view_key: str) -> Path:
-        import hashlib
-
-        return self.folder / (hashlib.sha256("\0".join(view_key).encode()).hexdigest()[:24] + ".json")
-
     def get(self, *view_key: str) -> dict | None:
         """The stored result of this view, if the page, every file it fetched, the gate and
         the browser are unchanged."""
-        import json
-
-        if self.folder is None:
-            return None
-        try:
-            entry = json.loads(self._entry(*view_key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.misses += 1
-            return None
-        fresh = entry.get("gate") == self.gate and all(
-            self._digest(self._file_for(url)) == digest for url, digest in entry["files"].items())
+        entry = self.store.get("\0".join(view_key))
+        fresh = isinstance(entry, dict) and entry.get("gate") == self.gate and all(
+            digest(self._file_for(url)) == value for url, value in entry["files"].items())
         if not fresh:
             self.misses += 1
             return None
@@ -295,15 +240,8 @@ class PageResults:
         return entry["result"]
 
     def put(self, result: dict, requests: list[str], *view_key: str) -> None:
-        import json
-
-        if self.folder is None:
-            return
-        files = {u: self._digest(self._file_for(u)) for u in dict.fromkeys(requests) if self._file_for(u)}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._entry(*view_key).with_suffix(".tmp")
-        tmp.write_text(json.dumps({"gate": self.gate, "files": files, "result": result}), encoding="utf-8")
-        tmp.replace(self._entry(*view_key))
+        files = {u: digest(self._file_for(u)) for u in dict.fromkeys(requests) if self._file_for(u)}
+        self.store.put("\0".join(view_key), {"gate": self.gate, "files": files, "result": result})
 
 
 def nav_pages(config: Path = CONFIG) -> list[tuple[str, str]]:

@@ -84,3 +84,46 @@ def test_the_arrows_test_can_fail(tmp_path):
     hook = tmp_path / "bad_hook.py"
     hook.write_text("import tensorflow\nfrom snipcheck import run\nfrom snipcheck.layout import ROOT\n")
     assert imports(hook) == ["tensorflow", "snipcheck", "snipcheck.run", "snipcheck.layout"]
+
+
+# --------------------------------------------------------------------------- maps that match
+
+PACKAGE = ROOT / "snipcheck"
+
+
+def modules(package: Path) -> list[str]:
+    """The modules of a package (``name.py``) and its subpackages (``name/``), not ``__init__``."""
+    return sorted([p.name for p in package.glob("*.py") if not p.name.startswith("__")]
+                  + [p.name + "/" for p in package.iterdir() if (p / "__init__.py").is_file()])
+
+
+def map_problems(package: Path, readme: str) -> list[str]:
+    """Each module missing from its package's docstring map, or from README's Layout."""
+    problems = []
+    for package_dir in [package, *(p for p in package.iterdir() if (p / "__init__.py").is_file())]:
+        doc = ast.get_docstring(ast.parse((package_dir / "__init__.py").read_text(encoding="utf-8"))) or ""
+        for name in modules(package_dir):
+            stem = name.rstrip("/").removesuffix(".py")
+            if not any(line.split()[:1] == [stem] or line.split()[:1] == [f"{stem}/"]
+                       for line in doc.splitlines() if line.strip()):
+                problems.append(f"{rel(package_dir / '__init__.py')}: the module map has no line for {stem}")
+    for name in modules(package):
+        if not any(line.split()[:1] == [name] for line in readme.splitlines()):
+            problems.append(f"README.md: the Layout has no line for {package.name}/{name}")
+    return problems
+
+
+def test_every_module_is_on_the_maps():
+    problems = map_problems(PACKAGE, (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems) + "\nAdd one line for it: what its one job is."
+
+
+def test_the_maps_test_can_fail(tmp_path):
+    package = tmp_path / "snipcheck"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Map::\n\n    layout     paths\n"""\n')
+    (package / "layout.py").write_text("")
+    (package / "forgotten.py").write_text("")
+    problems = map_problems(package, "layout.py   paths\n")
+    assert problems == [f"{rel(package / '__init__.py')}: the module map has no line for forgotten",
+                        "README.md: the Layout has no line for snipcheck/forgotten.py"]

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -276,7 +275,7 @@ def test_the_docs_build_never_imports_tensorflow(tmp_path):
         cli(["build", "--strict", "-d", {str(tmp_path / "site")!r}])
         """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                          env=layout.preset_env())
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "site" / "training-weights" / "index.html").exists()
 

@@ -459,11 +459,12 @@ def test_a_hand_written_cache_entry_is_not_trusted(topic, tmp_path):
     cache = snipcache.Cache(tmp_path / "cache")
     assert executed(good, cache) and not executed(good, cache)
     entry = json.loads(cache._file(good).read_text())
-    forged = {**entry, "snippet": layout.rel(snippet), "source": snipcache._digest(snippet), "stdout": "fine\n"}
+    forged = {**entry, "name": layout.rel(snippet),
+              "value": {**entry["value"], "source": snipcache._digest(snippet), "stdout": "fine\n"}}
     cache._file(snippet).write_text(json.dumps(forged))
     result = snipcache.run_checked([snippet], cache=cache)[snippet]
     assert not result.cached and result.status == "raised"
-    edited = {**entry, "stdout": "edited\n"}
+    edited = {**entry, "value": {**entry["value"], "stdout": "edited\n"}}
     cache._file(good).write_text(json.dumps(edited))
     assert executed(good, cache)
 

@@ -9,7 +9,6 @@ page checks; the new snippets must pass the snippet checks, executed afresh.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from snipcheck import scaffold
-from snipcheck.layout import RECORDED_WITH, ROOT, SOURCE_KEY, source_digest
+from snipcheck.layout import RECORDED_WITH, ROOT, SOURCE_KEY, preset_env, source_digest
 from snipcheck.outputs import versions
 
 pytestmark = pytest.mark.selftest  # checks the checker: nox -s tests, not nox -s check
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.selftest  # checks the checker: nox -s tests, not nox -
 SKIPPED = (".git", ".nox", ".cache", ".venv", "site", "node_modules", "__pycache__", ".pytest_cache",
            "screenshots", "*.pyc", "*.out.tmp")
 TOPIC, SNIPPET = "demo-topic", "second_step"
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+ENV = preset_env()
 ENV.pop("PYTHONPATH", None)
 
 
@@ -86,7 +85,7 @@ def test_the_new_page_builds_strictly_with_its_output_and_version_line(repo, tmp
     assert (repo / "snippets" / TOPIC / "first.out").read_text(encoding="utf-8") in shown
     version = versions()
     titles = [t.get_text() for t in soup.select("article .filename")]
-    assert f"Output · TensorFlow {version['tensorflow']} · {version['platform']}" in titles
+    assert f"Output · TensorFlow {version['tensorflow']} · {version['platform']} · oneDNN off" in titles
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert any(a.get("href", "").rstrip("/").endswith(TOPIC) for a in home.select("nav a")), "not in the nav"
 
