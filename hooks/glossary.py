@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import find_included
+from snipcheck.layout import find_included, page_source
 
 GLOSSARY = "includes/abbreviations.md"
 MARKER = "<!-- glossary -->"
@@ -44,7 +44,7 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     path = find_included(GLOSSARY, config)  # where pymdownx.snippets finds it
     if path is None:
-        raise PluginError(f"docs/{page.file.src_uri} shows the glossary, but {GLOSSARY} is missing.")
+        raise PluginError(f"{page_source(config, page.file.src_uri)} shows the glossary, but {GLOSSARY} is missing.")
     entries = sorted(terms(path).items(), key=lambda item: item[1][0].lower())
     listing = "\n\n".join(f"**{', '.join(names)}**\n:   {meaning}" for meaning, names in entries)
     return markdown.replace(MARKER, listing)
