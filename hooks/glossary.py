@@ -6,8 +6,15 @@ mkdocs.yml), so a term shows its meaning as a tooltip wherever it appears. On a 
 the line ``<!-- glossary -->`` this hook writes the same terms as a definition list; forms
 of one term with the same meaning (weight, weights) are listed together.
 
+The marker is not a ``:figure:`` line (hooks/figures.py): every figure line names the
+recorded output it draws from, and what it draws is marked ``data-recorded`` (a run's words,
+which snipcheck/prose.py does not read as prose). The glossary draws from no output: its words
+are written by hand, and must not carry that mark.
+
 A line of the file that is neither a comment nor a definition fails the build, naming the
-file, the line and the form to use. Only the standard library and MkDocs are used.
+file, the line and the form to use; a page that shows the glossary while the file is missing
+fails it naming the page (``snipcheck.layout.page_source``). Only the standard library, MkDocs
+and ``snipcheck.layout`` are used.
 """
 
 from __future__ import annotations
