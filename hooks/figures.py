@@ -97,7 +97,8 @@ class Plot:
             parts = [f'<line x1="{self.left}" y1="{self.base}" x2="{right}" y2="{self.base}" stroke="{MUTED}"/>',
                      f'<line x1="{self.left}" y1="{self.top}" x2="{self.left}" y2="{self.base}" stroke="{MUTED}"/>']
         parts += [
-            f'<text x="{(self.left + right) / 2:.1f}" y="{self.height - 6}" text-anchor="middle" fill="{FG}">{xlabel}</text>',
+            f'<text x="{(self.left + right) / 2:.1f}" y="{self.height - 6}" text-anchor="middle" '
+            f'fill="{FG}">{xlabel}</text>',
             f'<text x="13" y="{middle:.1f}" text-anchor="middle" fill="{FG}" '
             f'transform="rotate(-90 13 {middle:.1f})">{ylabel}</text>',
         ]
@@ -140,7 +141,10 @@ def markers(prefix: str) -> str:
     return f"<defs>{heads}</defs>"
 
 
-def framed(source: str, content: str, css_class="run-figure", style="width:100%;max-width:560px;margin:1em auto") -> str:
+RUN_FIGURE = "width:100%;max-width:560px;margin:1em auto"
+
+
+def framed(source: str, content: str, css_class="run-figure", style=RUN_FIGURE) -> str:
     """The ``<figure>`` around what was drawn from ``source``."""
     sizing = f' style="{style}"' if style else ""
     return f'<figure class="{css_class}" data-recorded="{source}"{sizing}>{content}</figure>'
@@ -175,7 +179,8 @@ def read_loss_curve(text: str, files: dict) -> dict:
 
 def draw_loss_curve(data: dict, fig_id: str, source: str) -> str:
     rows, t = data["curve"], data["texts"]
-    plot = Plot((min(w for w, _ in rows), max(w for w, _ in rows)), (min(0.0, *(v for _, v in rows)), max(v for _, v in rows)))
+    weights, losses = [w for w, _ in rows], [v for _, v in rows]
+    plot = Plot((min(weights), max(weights)), (min(0.0, *losses), max(losses)))
     w, loss, g = data["w"], data["loss"], data["gradient"]
     px, py = plot.x(w), plot.y(loss)
     # Uphill: along the tangent, toward where the loss grows (the sign of the gradient).
@@ -253,7 +258,8 @@ def draw_epoch_loss(data: dict, fig_id: str, source: str) -> str:
 
 # ---------------------------------------------------------------------- explorer-runs
 
-RUN_HEADER = re.compile(r"^# (?P<optimizer>\w+) learning_rate=(?P<rate>\S+) batch_size=(?P<batch>\d+) seed=(?P<seed>\d+)$")
+RUN_HEADER = re.compile(
+    r"^# (?P<optimizer>\w+) learning_rate=(?P<rate>\S+) batch_size=(?P<batch>\d+) seed=(?P<seed>\d+)$")
 NAMES = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
 LINE_STYLES = {"sgd": "solid line", "momentum": "long dashes", "adam": "short dashes"}  # explorer.css
 
@@ -314,9 +320,10 @@ def draw_explorer_runs(data: dict, fig_id: str, source: str) -> str:
                         f"{len(r['rows']) - 1}" for r in shown) + ".")
     legend = "; ".join(f"{LINE_STYLES.get(r['optimizer'], 'solid')}: {run_label(r)}" for r in shown)
     caption = f"The loss per step that Keras recorded, on a logarithmic scale ({legend})."
-    figure = framed(source, f"\n{plot.svg(fig_id, title, desc, body, style=None)}\n<figcaption>{caption}</figcaption>\n",
-                    css_class="explorer-static", style="")
-    return figure + f'\n\n<div class="explorer-table" data-recorded="{source}" markdown>\n\n{table(data["runs"])}\n\n</div>\n'
+    svg = plot.svg(fig_id, title, desc, body, style=None)  # sized by explorer.css
+    figure = framed(source, f"\n{svg}\n<figcaption>{caption}</figcaption>\n", css_class="explorer-static", style="")
+    rows = f'<div class="explorer-table" data-recorded="{source}" markdown>\n\n{table(data["runs"])}\n\n</div>'
+    return f"{figure}\n\n{rows}\n"
 
 
 def table(runs: list[dict]) -> str:

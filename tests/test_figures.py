@@ -77,22 +77,23 @@ def test_a_bad_figure_line_fails_the_build_naming_page_file_and_fix(tmp_path, mo
     config = {"mdx_configs": {"pymdownx.snippets": {"base_path": [str(tmp_path)]}},
               "docs_dir": str(tmp_path / "docs"), "config_file_path": str(tmp_path / "mkdocs.yml")}
     page = SimpleNamespace(file=SimpleNamespace(src_uri="topic/index.md"))
+    runs = ":figure: explorer-runs snippets/topic/runs.out"
     for line, fix in [
         (":figure: loss-curve", ":figure: KIND snippets/<topic>/<name>.out"),
         (":figure: pie-chart snippets/topic/runs.out", "Use one of: loss-curve, epoch-loss, explorer-runs"),
-        (":figure: explorer-runs snippets/topic/runs.out", "Write: :figure: explorer-runs snippets/topic/runs.out data=PATH"),
+        (runs, f"Write: {runs} data=PATH"),
         (":figure: epoch-loss snippets/topic/runs.out data=points.json", "Write: :figure: epoch-loss snippets/topic/runs.out"),
-        (":figure: explorer-runs snippets/topic/runs.out data=gone.json", "gone.json as data, which does not exist"),
+        (f"{runs} data=gone.json", "gone.json as data, which does not exist"),
     ]:
         with pytest.raises(PluginError) as error:
             hook.on_page_markdown(f"# Page\n\n{line}\n", page, config, None)
         assert "docs/topic/index.md" in str(error.value) and fix in str(error.value), str(error.value)
     # The data set, not the hook, says what a full batch is.
-    drawn = hook.on_page_markdown(":figure: explorer-runs snippets/topic/runs.out data=points.json\n", page, config, None)
+    drawn = hook.on_page_markdown(f"{runs} data=points.json\n", page, config, None)
     assert "full batch" in drawn and 'data-recorded="snippets/topic/runs.out"' in drawn
     (tmp_path / "points.json").write_text('{"x": [1, 2, 3, 4, 5, 6, 7, 8]}', encoding="utf-8")
     with pytest.raises(PluginError, match="no full-batch run"):
-        hook.on_page_markdown(":figure: explorer-runs snippets/topic/runs.out data=points.json\n", page, config, None)
+        hook.on_page_markdown(f"{runs} data=points.json\n", page, config, None)
 
 
 def test_notebook_plumbing_is_hidden_on_the_site_but_kept_in_the_download(built_site):
