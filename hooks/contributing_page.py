@@ -18,7 +18,7 @@ import re
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import INCLUDE, SECTION, find_included
+from snipcheck.layout import INCLUDE, SECTION, find_included, page_source
 
 GUIDE = "CONTRIBUTING.md"
 # The one line of docs/contributing.md that includes the guide.
@@ -46,7 +46,7 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     guide = find_included(GUIDE, config)
     if guide is None:
-        raise PluginError(f"docs/{page.file.src_uri} includes {GUIDE}, which is missing at the "
+        raise PluginError(f"{page_source(config, page.file.src_uri)} includes {GUIDE}, which is missing at the "
                           "repository root. Restore it (git checkout -- CONTRIBUTING.md).")
     text = escape(guide.read_text(encoding="utf-8"))
     return INCLUDE_GUIDE.sub(lambda _: text, markdown)

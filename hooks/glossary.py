@@ -6,8 +6,15 @@ mkdocs.yml), so a term shows its meaning as a tooltip wherever it appears. On a 
 the line ``<!-- glossary -->`` this hook writes the same terms as a definition list; forms
 of one term with the same meaning (weight, weights) are listed together.
 
+The marker is not a ``:figure:`` line (hooks/figures.py): every figure line names the
+recorded output it draws from, and what it draws is marked ``data-recorded`` (a run's words,
+which snipcheck/prose.py does not read as prose). The glossary draws from no output: its words
+are written by hand, and must not carry that mark.
+
 A line of the file that is neither a comment nor a definition fails the build, naming the
-file, the line and the form to use. Only the standard library and MkDocs are used.
+file, the line and the form to use; a page that shows the glossary while the file is missing
+fails it naming the page (``snipcheck.layout.page_source``). Only the standard library, MkDocs
+and ``snipcheck.layout`` are used.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import find_included
+from snipcheck.layout import find_included, page_source
 
 GLOSSARY = "includes/abbreviations.md"
 MARKER = "<!-- glossary -->"
@@ -44,7 +51,7 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     path = find_included(GLOSSARY, config)  # where pymdownx.snippets finds it
     if path is None:
-        raise PluginError(f"docs/{page.file.src_uri} shows the glossary, but {GLOSSARY} is missing.")
+        raise PluginError(f"{page_source(config, page.file.src_uri)} shows the glossary, but {GLOSSARY} is missing.")
     entries = sorted(terms(path).items(), key=lambda item: item[1][0].lower())
     listing = "\n\n".join(f"**{', '.join(names)}**\n:   {meaning}" for meaning, names in entries)
     return markdown.replace(MARKER, listing)

@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import previewing, stale_notebook
+from snipcheck.layout import page_source, previewing, stale_notebook
 
 
 def _text(value) -> str:
@@ -59,7 +59,7 @@ def on_files(files, config):
     problems = []
     for file in files:
         if file.src_uri.endswith(".ipynb") and file.abs_src_path:
-            problems += notebook_errors(file.abs_src_path, f"docs/{file.src_uri}")
+            problems += notebook_errors(file.abs_src_path, page_source(config, file.src_uri))
     if problems:
         raise PluginError(
             "A notebook cell raised when the notebook was generated:\n"
@@ -68,7 +68,7 @@ def on_files(files, config):
             "notebook with: nox -s outputs"
         )
     if not previewing():
-        outdated = [f"docs/{f.src_uri}: {message}" for f in files
+        outdated = [f"{page_source(config, f.src_uri)}: {message}" for f in files
                     if f.src_uri.endswith(".ipynb") and f.abs_src_path and (message := stale(f, config))]
         if outdated:
             raise PluginError("\n".join(outdated))
@@ -81,8 +81,7 @@ def colab_url(config, src_uri: str) -> str | None:
     match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?", str(extra.get("repository", "")))
     if not match:
         return None
-    docs = os.path.relpath(config["docs_dir"], os.path.dirname(config["config_file_path"]))
-    path = PurePosixPath(*PurePosixPath(docs.replace(os.sep, "/")).parts, src_uri)
+    path = page_source(config, src_uri)
     branch = extra.get("branch", "main")
     return f"https://colab.research.google.com/github/{match[1]}/{match[2]}/blob/{branch}/{path}"
 

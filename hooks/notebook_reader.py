@@ -17,9 +17,10 @@ to use on a phone or with a keyboard. This hook rewrites the rendered notebook:
   and the custom properties those rules use (``purge``). Rules for state that JavaScript
   sets later are kept by SAFE below.
 
-Uses the standard library, MkDocs, and two parsers pinned in the docs dependency group that
-mkdocs-jupyter already installs (via nbconvert): BeautifulSoup (with soupsieve, its CSS
-selector engine) and tinycss2. The docs build never imports TensorFlow.
+Uses the standard library, MkDocs, ``snipcheck.layout`` (which names the page in messages) and
+two parsers pinned in the docs dependency group that mkdocs-jupyter already installs (via
+nbconvert): BeautifulSoup (with soupsieve, its CSS selector engine) and tinycss2. The docs
+build never imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from pathlib import Path, PurePosixPath
 import tinycss2
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
+
+from snipcheck.layout import page_source
 
 DEFAULT_ALT = "No description has been provided for this image"
 # Selectors about state that the page's scripts set after load, kept whatever the HTML says.
@@ -114,7 +117,7 @@ def reshape(content: str, page, config) -> str:
         img["decoding"] = "async"
     if missing:
         raise PluginError(
-            f"docs/{src}: chart(s) {', '.join(map(str, missing))} have no alt text, so screen "
+            f"{page_source(config, src)}: chart(s) {', '.join(map(str, missing))} have no alt text, so screen "
             "readers would hear nbconvert's default. In the notebook source under snippets/, show "
             'each chart with IPython.display.Image(png, metadata={"alt": "what it shows"}), then '
             "regenerate the notebook with: nox -s outputs"

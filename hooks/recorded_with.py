@@ -31,7 +31,6 @@ are used: the docs build never imports TensorFlow.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import PurePosixPath
 
@@ -46,6 +45,7 @@ from snipcheck.layout import (
     did_you_mean,
     find_included,
     includes,
+    page_source,
     previewing,
     recorded_entry,
     refresh_hint,
@@ -130,9 +130,7 @@ def retitle(info: str, line: str) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    page_name = PurePosixPath(
-        os.path.relpath(config["docs_dir"], os.path.dirname(config["config_file_path"]) or ".")
-    ).joinpath(page.file.src_uri).as_posix()
+    page_name = page_source(config, page.file.src_uri)
     problems: list[str] = []
     stale: dict[str, str] = {}
     first: dict = {}  # the page's first output: its entry and path

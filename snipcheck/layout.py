@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -85,8 +85,6 @@ PREVIEW = "SNIPCHECK_PREVIEW"  # set to "1" by hooks/preview.py while `mkdocs se
 def previewing() -> bool:
     """True inside the live preview (``nox -s serve``): hooks show problems on the page
     instead of failing the build."""
-    import os
-
     return os.environ.get(PREVIEW) == "1"
 
 
@@ -321,6 +319,14 @@ def base_paths(config) -> list[Path]:
     options = (config.get("mdx_configs") or {}).get("pymdownx.snippets") or {}
     bases = options.get("base_path", ["."])
     return [Path(b) for b in ([bases] if isinstance(bases, str) else bases)]
+
+
+def page_source(config, src_uri: str) -> str:
+    """A page as every message names it: its source file from the repository root (the folder
+    of mkdocs.yml), e.g. ``docs/training-weights/notes.md`` for ``training-weights/notes.md``."""
+    docs, config_file = config.get("docs_dir"), config.get("config_file_path")
+    folder = os.path.relpath(docs, os.path.dirname(config_file) or ".") if docs and config_file else "docs"
+    return PurePosixPath(*PurePosixPath(folder.replace(os.sep, "/")).parts, src_uri).as_posix()
 
 
 def find_included(path: str, config) -> Path | None:

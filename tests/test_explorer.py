@@ -400,7 +400,7 @@ def test_copied_code_prints_what_the_widget_shows(browser, site_url, tmp_path, o
 
 
 def test_a_missing_recorded_run_fails_the_build_naming_the_file_and_the_fix(site_copy):
-    site_copy.edit_page("training-weights/explorer.md", "explorer_keras.out -->", "explorer_gone.out -->")
+    site_copy.edit_page("training-weights/explorer.md", "explorer_keras.out data=", "explorer_gone.out data=")
     done = site_copy.build()
     assert done.returncode != 0
     assert "snippets/training-weights/explorer_gone.out is missing" in done.stderr

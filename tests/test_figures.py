@@ -1,10 +1,12 @@
-"""Figures are drawn at build time from recorded outputs (hooks/figures.py), and notebook
-plumbing is hidden on the site but kept in the downloaded notebook."""
+"""Figures are drawn at build time from recorded outputs (hooks/figures.py), a bad figure line
+fails the build naming the page, the file and the fix, and notebook plumbing is hidden on the
+site but kept in the downloaded notebook. The explorer's figure is checked in test_explorer.py."""
 
 from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -63,6 +65,35 @@ def test_an_unreadable_output_fails_the_build_naming_page_file_and_fix(tmp_path,
     assert "nox -s outputs -- snippets/topic/curve.py" in message
     with pytest.raises(PluginError, match="must name a recorded output"):
         hook.figure("loss-curve", "snippets/topic/missing.out", "docs/topic/index.md", config, 1)
+
+
+def test_a_bad_figure_line_fails_the_build_naming_page_file_and_fix(tmp_path, monkeypatch):
+    hook = load_hook("figures")
+    run = tmp_path / "snippets" / "topic" / "runs.out"
+    run.parent.mkdir(parents=True)
+    run.write_text("# sgd learning_rate=0.1 batch_size=4 seed=0\n0 0.5 0.0 2.0\n1 0.6 0.1 1.0\n", encoding="utf-8")
+    (tmp_path / "points.json").write_text('{"x": [1, 2, 3, 4]}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = {"mdx_configs": {"pymdownx.snippets": {"base_path": [str(tmp_path)]}},
+              "docs_dir": str(tmp_path / "docs"), "config_file_path": str(tmp_path / "mkdocs.yml")}
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="topic/index.md"))
+    runs = ":figure: explorer-runs snippets/topic/runs.out"
+    for line, fix in [
+        (":figure: loss-curve", ":figure: KIND snippets/<topic>/<name>.out"),
+        (":figure: pie-chart snippets/topic/runs.out", "Use one of: loss-curve, epoch-loss, explorer-runs"),
+        (runs, f"Write: {runs} data=PATH"),
+        (":figure: epoch-loss snippets/topic/runs.out data=points.json", "Write: :figure: epoch-loss snippets/topic/runs.out"),
+        (f"{runs} data=gone.json", "gone.json as data, which does not exist"),
+    ]:
+        with pytest.raises(PluginError) as error:
+            hook.on_page_markdown(f"# Page\n\n{line}\n", page, config, None)
+        assert "docs/topic/index.md" in str(error.value) and fix in str(error.value), str(error.value)
+    # The data set, not the hook, says what a full batch is.
+    drawn = hook.on_page_markdown(f"{runs} data=points.json\n", page, config, None)
+    assert "full batch" in drawn and 'data-recorded="snippets/topic/runs.out"' in drawn
+    (tmp_path / "points.json").write_text('{"x": [1, 2, 3, 4, 5, 6, 7, 8]}', encoding="utf-8")
+    with pytest.raises(PluginError, match="no full-batch run"):
+        hook.on_page_markdown(f"{runs} data=points.json\n", page, config, None)
 
 
 def test_notebook_plumbing_is_hidden_on_the_site_but_kept_in_the_download(built_site):
