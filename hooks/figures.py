@@ -40,11 +40,12 @@ import itertools
 import json
 import math
 import re
+from pathlib import PurePosixPath
 from typing import Callable, NamedTuple
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import find_included, page_source, refresh_hint
+from snipcheck.layout import Recording, find_included, page_source, refresh_hint
 
 LINE = re.compile(r"^:figure:.*$", re.MULTILINE)
 DIRECTIVE = re.compile(r":figure:[ \t]+(?P<kind>[\w-]+)[ \t]+(?P<path>\S+)(?P<options>(?:[ \t]+\S+)*)[ \t]*")
@@ -358,7 +359,7 @@ def figure(kind: str, path: str, page_name: str, config, number: int, options: d
     """The HTML for one figure line: ``kind`` drawn from the recorded output at ``path``."""
     options = options or {}
     line = " ".join([":figure:", kind, path, *(f"{k}={v}" for k, v in options.items())])
-    snippet = path[:-4] + ".py" if path.endswith(".out") else path
+    snippet = Recording(PurePosixPath(path)).snippet.as_posix() if path.endswith(".out") else path
     if kind not in KINDS:
         raise PluginError(f"{page_name}: unknown figure kind {kind!r} in '{line}'. Use one of: {', '.join(KINDS)}.")
     spec = KINDS[kind]

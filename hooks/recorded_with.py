@@ -17,7 +17,7 @@ file is missing, or has no entry in its folder's recorded-with.json, fails the b
 page, the output file and the command that fixes it.
 
 A snippet whose source changed since its output was recorded (the sha256 that
-``nox -s outputs`` stores in the output's entry, ``snipcheck.layout.stale_output``) fails the
+``nox -s outputs`` stores in the output's entry, ``snipcheck.layout.Recording.stale``) fails the
 strict build with the command that refreshes it. In the live preview (``nox -s serve``) the
 page shows a "stale output" banner instead, so the preview keeps working while you edit.
 
@@ -41,16 +41,15 @@ from snipcheck.layout import (
     OUTPUT_BLOCK,
     READER_KEY,
     RECORDED_WITH,
+    Recording,
     base_paths,
     did_you_mean,
     find_included,
     includes,
     page_source,
     previewing,
-    recorded_entry,
     refresh_hint,
     sections,
-    stale_output,
 )
 
 SEPARATOR = " · "
@@ -138,13 +137,13 @@ def on_page_markdown(markdown, page, config, files):
     def check_stale(path: str) -> None:
         """``path``: a snippet as the page names it."""
         snippet = find_included(path, config)
-        message = stale_output(snippet, path) if snippet else None
+        message = Recording.of(snippet).stale(path) if snippet else None
         if message:
             stale[path] = message
 
     def add_version(match: re.Match) -> str:
         path = match["path"]
-        snippet = path[: -len(".out")] + ".py"
+        snippet = Recording(PurePosixPath(path)).snippet.as_posix()
         fix = f"Record it with: {refresh_hint(snippet)}"
         output = find_included(path, config)
         if output is None:
@@ -152,7 +151,7 @@ def on_page_markdown(markdown, page, config, files):
                 fix = "Fix the path." + (did_you_mean(path, existing(config, ".out")) or f" {fix}")
             problems.append(f"{page_name} shows {path}, which does not exist. {fix}")
             return match.group(0)
-        entry = recorded_entry(output)
+        entry = Recording(output).entry()
         if entry is None:
             folder = PurePosixPath(path).parent
             problems.append(

@@ -11,7 +11,7 @@
 * ``nox -s outputs -- PATH`` is the one command that records or refreshes an output; it
   stamps each output's ``recorded-with.json`` entry with the sha256 of the snippet source it
   ran, so an output whose snippet changed since is known to be stale without running anything
-  (``stale_output``: the preview shows a banner, the strict build and the checks fail).
+  (``Recording.stale``: the preview shows a banner, the strict build and the checks fail).
 
 Standard library only: the MkDocs hooks import this module, and the docs build never imports
 TensorFlow.
@@ -138,39 +138,81 @@ def atomic_write(path, text: str) -> None:
     tmp.replace(path)
 
 
-def recorded_entries(folder) -> dict:
-    """A snippet folder's ``recorded-with.json``: output name -> entry ({} when absent)."""
-    try:
-        data = json.loads((Path(folder) / RECORDED_WITH).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+@dataclasses.dataclass(frozen=True)
+class Recording:
+    """A snippet's recorded output: the ``.out`` file, and its entry in the folder's
+    ``recorded-with.json`` (the versions and numeric settings that recorded it, and the
+    sha256 of the source that ran). The only code that reads or writes that file's format."""
 
+    output: Path
 
-def recorded_entry(output) -> dict | None:
-    """The ``recorded-with.json`` entry of one output, or None."""
-    entry = recorded_entries(Path(output).parent).get(Path(output).name)
-    return entry if isinstance(entry, dict) else None
+    @classmethod
+    def of(cls, snippet) -> Recording:
+        return cls(Path(snippet).with_suffix(".out"))
 
+    @property
+    def snippet(self) -> Path:
+        """The snippet that prints this output."""
+        return self.output.with_suffix(".py")
 
-def stale_output(snippet, name: str | None = None) -> str | None:
-    """None when the snippet's output was recorded from its current source, else the message.
+    @property
+    def ledger(self) -> Path:
+        return self.output.parent / RECORDED_WITH
 
-    The rule: the output's ``recorded-with.json`` entry names the sha256 of the source that
-    ``nox -s outputs`` ran (``SOURCE_KEY``), and it must equal the source's sha256 now. An
-    output that is missing or has no entry is reported by other checks, not here.
-    """
-    snippet = Path(snippet)
-    name = name or rel(snippet)
-    entry = recorded_entry(output_path(snippet))
-    if entry is None or not snippet.exists():
-        return None
-    if entry.get(SOURCE_KEY) == source_digest(snippet):
-        return None
-    return (
-        f"stale output: {name} changed since {output_path(snippet).name} was recorded, so the "
-        f"output shown may not be what it prints now. Run: {refresh_hint(name)}"
-    )
+    def exists(self) -> bool:
+        return self.output.is_file()
+
+    def text(self) -> str:
+        return self.output.read_text(encoding="utf-8")
+
+    def write(self, text: str) -> None:
+        atomic_write(self.output, text)
+
+    @staticmethod
+    def entries(folder) -> dict:
+        """A snippet folder's ``recorded-with.json``: output name -> entry ({} when absent)."""
+        try:
+            data = json.loads((Path(folder) / RECORDED_WITH).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def entry(self) -> dict | None:
+        """This output's ``recorded-with.json`` entry, or None."""
+        entry = self.entries(self.output.parent).get(self.output.name)
+        return entry if isinstance(entry, dict) else None
+
+    def stale(self, name: str | None = None) -> str | None:
+        """None when this output was recorded from its snippet's current source, else the
+        message. The rule: the entry names the sha256 of the source that ``nox -s outputs``
+        ran (``SOURCE_KEY``), and it must equal the source's sha256 now. An output that is
+        missing or has no entry is reported by other checks, not here."""
+        name = name or rel(self.snippet)
+        entry = self.entry()
+        if entry is None or not self.snippet.exists() or entry.get(SOURCE_KEY) == source_digest(self.snippet):
+            return None
+        return (
+            f"stale output: {name} changed since {self.output.name} was recorded, so the "
+            f"output shown may not be what it prints now. Run: {refresh_hint(name)}"
+        )
+
+    @classmethod
+    def stamp(cls, outputs: list[Path], stamp: dict, echo=print) -> None:
+        """Record, beside each folder's outputs, ``stamp`` (what produced or checked them) and
+        the sha256 of each snippet source that was run. An entry whose output no longer
+        exists is removed (say, the scaffold's first example was replaced), so no one
+        deletes entries by hand."""
+        for folder in sorted({Path(o).parent for o in outputs}):
+            ledger = folder / RECORDED_WITH
+            data = cls.entries(folder)
+            for name in [n for n in data if not (folder / n).exists()]:
+                del data[name]
+                echo(f"pruned    {rel(ledger)}: the entry for {name} (that output no longer exists)")
+            data.update({Path(o).name: {**stamp, SOURCE_KEY: source_digest(cls(Path(o)).snippet)}
+                         for o in outputs if Path(o).parent == folder})
+            text = json.dumps(dict(sorted(data.items())), indent=2) + "\n"
+            if not ledger.exists() or ledger.read_text(encoding="utf-8") != text:
+                atomic_write(ledger, text)
 
 
 NOTEBOOK_META = "generated_from"  # notebook metadata: {"source": path, "sha256": its hash}
@@ -178,7 +220,7 @@ NOTEBOOK_META = "generated_from"  # notebook metadata: {"source": path, "sha256"
 
 def stale_notebook(notebook, root=ROOT) -> str | None:
     """None when a notebook page was generated from its source as it is now, else the
-    message (the same rule as ``stale_output``: the stored sha256 of the source)."""
+    message (the same rule as ``Recording.stale``: the stored sha256 of the source)."""
     try:
         meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {}).get(NOTEBOOK_META)
     except (OSError, ValueError):

@@ -19,25 +19,23 @@ Command line (``nox -s outputs`` runs ``refresh``, which also regenerates notebo
 
 from __future__ import annotations
 
-import json
 import signal
 from pathlib import Path
 
 from snipcheck import cache as cache_module, detector, numeric
 from snipcheck.compare import diff, mismatch, normalise, unstable
-from snipcheck.layout import (NUMERIC_KEY, READER_KEY, RECORDED_WITH, SOURCE_KEY, SnippetError, atomic_write,
-                              notebook_path, output_path, refresh_hint, rel, snippets_named, source_digest,
-                              stale_output)
+from snipcheck.layout import (NUMERIC_KEY, READER_KEY, Recording, SnippetError, notebook_path, refresh_hint, rel,
+                              snippets_named)
 from snipcheck.run import Result, Stopped, die_with_parent, jobs as default_jobs, run_many
 
 
 def check(result: Result) -> str | None:
     """None when the snippet ran clean and matches its recording, else the message. An
     output recorded from an older source fails too, even when it still matches: the page
-    must show what the current source printed when it was recorded (``layout.stale_output``)."""
+    must show what the current source printed when it was recorded (``Recording.stale``)."""
     if not result.ok:
         return result.explain()
-    return mismatch(result.snippet, result.stdout) or stale_output(result.snippet)
+    return mismatch(result.snippet, result.stdout) or Recording.of(result.snippet).stale()
 
 
 def versions() -> dict[str, str]:
@@ -64,25 +62,9 @@ def versions() -> dict[str, str]:
 
 
 def note_versions(outputs: list[Path], echo=print) -> None:
-    """Record, beside each folder's outputs, the versions that last produced or checked them
-    and the sha256 of the snippet source that was run (``layout.stale_output`` compares it).
-    An entry whose output no longer exists is removed (say, the scaffold's first example was
-    replaced), so no one deletes entries by hand."""
-    stamp = versions()
-    for folder in sorted({o.parent for o in outputs}):
-        path = folder / RECORDED_WITH
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        for name in [n for n in data if not (folder / n).exists()]:
-            del data[name]
-            echo(f"pruned    {rel(path)}: the entry for {name} (that output no longer exists)")
-        data.update({o.name: {**stamp, SOURCE_KEY: source_digest(o.with_suffix(".py"))}
-                     for o in outputs if o.parent == folder})
-        text = json.dumps(dict(sorted(data.items())), indent=2) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            atomic_write(path, text)
+    """Stamp each output's ``recorded-with.json`` entry with the versions and settings of
+    this run and the sha256 of the source that ran (``Recording.stamp``)."""
+    Recording.stamp(outputs, versions(), echo)
 
 
 def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[Result, str | None]]:
@@ -108,7 +90,7 @@ def twice(snippets: list[Path], jobs: int = 1, cache=None) -> dict[Path, tuple[R
                 "(keras.utils.set_random_seed(0) seeds Python, NumPy and TensorFlow; "
                 "np.random.default_rng(0) for a generator) and print nothing that changes "
                 f"between runs, then run: {refresh_hint(rel(snippet))}\n"
-                + diff(a.stdout, c.stdout, rel(output_path(snippet)), ("first run", "second run"))
+                + diff(a.stdout, c.stdout, rel(Recording.of(snippet).output), ("first run", "second run"))
             )
         elif a.ok and b is not None:
             problem = detector.problem(a, b)
@@ -174,13 +156,13 @@ def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
                 echo(f"FAILED    {rel(snippet)} (recorded output left as it was)\n{problem or result.explain()}\n")
                 continue
             stdout = result.stdout
-        recorded = output_path(snippet)
-        if recorded.exists() and mismatch(snippet, stdout) is None:
-            echo(f"unchanged {rel(recorded)}")
+        recording = Recording.of(snippet)
+        if recording.exists() and mismatch(snippet, stdout) is None:
+            echo(f"unchanged {rel(recording.output)}")
         else:
-            atomic_write(recorded, stdout)
-            echo(f"updated   {rel(recorded)}")
-        confirmed.append(recorded)
+            recording.write(stdout)
+            echo(f"updated   {rel(recording.output)}")
+        confirmed.append(recording.output)
     note_versions(confirmed, echo)
     if failed:
         echo(f"{failed} snippet(s) failed; their recorded outputs were not changed.")

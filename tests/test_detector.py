@@ -41,7 +41,7 @@ def test_settings_applied_too_late_are_refused(monkeypatch):
 
 
 def test_every_recording_names_the_portable_settings():
-    entries = layout.recorded_entries(CAPACITY.parent)
+    entries = layout.Recording.entries(CAPACITY.parent)
     for name, entry in entries.items():
         for pair in numeric.label(numeric.READER_LINE).split():
             assert pair in entry[layout.NUMERIC_KEY].split(), (name, entry)

@@ -112,9 +112,9 @@ def test_a_stale_output_fails_the_strict_build_naming_page_snippet_and_fix(site_
 
 def test_the_snippet_check_fails_on_a_stale_output_and_refresh_restamps_it(site_copy, monkeypatch):
     snippet = site_copy.folder / SNIPPET
-    assert layout.stale_output(snippet, SNIPPET) is None
+    assert layout.Recording.of(snippet).stale(SNIPPET) is None
     snippet.write_text(snippet.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    message = layout.stale_output(snippet, SNIPPET)
+    message = layout.Recording.of(snippet).stale(SNIPPET)
     assert message and message.startswith(f"stale output: {SNIPPET} changed since")
     recorded = layout.output_path(snippet).read_text(encoding="utf-8")
     # the run printed exactly the recorded output, and still the check fails: it was recorded
@@ -122,4 +122,4 @@ def test_the_snippet_check_fails_on_a_stale_output_and_refresh_restamps_it(site_
     failure = outputs.check(Result(snippet, "ok", stdout=recorded))
     assert failure and "stale output" in failure and "nox -s outputs -- " in failure
     outputs.note_versions([layout.output_path(snippet)], echo=lambda *_: None)
-    assert layout.stale_output(snippet, SNIPPET) is None
+    assert layout.Recording.of(snippet).stale(SNIPPET) is None
