@@ -603,8 +603,41 @@ def test_raw_html_that_runs_fails_naming_the_page(tmp_path, name):
     assert all(str(page) in p and "Pages hold text, not code that runs" in p for p in problems)
 
 
+# Marks the number check trusts, typed by hand: each would hide 0.123 from the prose check.
+HIDDEN = {
+    "data-recorded on a span": "Loss is <span data-recorded>0.123</span> now.\n",
+    "data-recorded with a value": '<div data-recorded="snippets/x/y.out">0.123</div>\n',
+    "data-recorded in Markdown attributes": "The loss is 0.123.\n{ data-recorded }\n",
+    "a learning-path nav": '<nav class="learning-path">0.123</nav>\n',
+    "a highlight div": '<div class="admonition highlight">0.123</div>\n',
+    "a class in Markdown attributes": "The loss is 0.123.\n{: .next-step }\n",
+    "an svg": "<svg><text>0.123</text></svg>\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_a_mark_only_hooks_may_emit_fails_naming_the_page(tmp_path, name):
+    page = write(tmp_path, "page.md", "# Title\n\n" + HIDDEN[name])
+    problems = rules.raw_html_problems(page)
+    assert problems, name
+    assert all(f"{page}:3:" in p or f"{page}:4:" in p for p in problems), problems
+    assert all("Only the site's hooks mark what they draw from a recorded output" in p for p in problems)
+
+
+def test_the_marks_refused_are_the_ones_the_number_check_trusts():
+    from snipcheck import prose
+
+    for mark in rules.HOOK_MARKS:
+        assert mark in prose.TRUSTED
+    html = "<article><p>Typed 0.5.</p>" + "".join(
+        f'<div class="{c}">0.7</div>' for c in rules.HOOK_CLASSES) + "<div data-recorded>0.9</div></article>"
+    problems = prose.page_number_problems("page", html)  # only the typed number: the rest is trusted
+    assert len(problems) == 1 and "the prose types 0.5," in problems[0], problems
+
+
 def test_code_about_html_is_not_raw_html(tmp_path):
-    page = write(tmp_path, "page.md", "Use `<script>` tags? No.\n\n```html\n<script>alert(1)</script>\n```\n")
+    page = write(tmp_path, "page.md", "Use `<script>` tags? No.\n\n```html\n<script>alert(1)</script>\n```\n"
+                 "Hooks add `data-recorded` and `{ .highlight }`; we highlight the step. { .correct }\n")
     assert rules.raw_html_problems(page) == []
 
 
