@@ -5,6 +5,7 @@ compare; none can pass without the protection it names."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -390,6 +391,68 @@ def test_a_stopped_parent_stops_the_refresh(tmp_path, processes, needs_confineme
     assert not any(layout.output_path(s).exists() for s in snippets)
     leftovers = subprocess.run(["pgrep", "-f", str(snippets[0].parent)], capture_output=True, text=True).stdout
     assert not leftovers.strip(), f"still running: {leftovers}"
+
+
+# --------------------------------------------------------------------------- confinement you can see
+
+# A machine whose kernel refuses unshare(2), as some CI containers do, simulated in the child
+# that probes it (snipcheck.confinement.probe forks from this interpreter).
+REFUSED = """\
+import sys
+import snipcheck.confinement as c
+def refuse(flags):
+    c.refusal = "unshare: Operation not permitted (simulated)"
+    return False
+c._unshare = refuse
+"""
+ENTRIES = {
+    "the suite": "import pytest\nsys.exit(pytest.main(['-p', 'no:cacheprovider', 'tests/test_architecture.py']))\n",
+    "the checker": "from snipcheck.__main__ import main\nsys.exit(main(['check', sys.argv[1]]))\n",
+}
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_ci_fails_without_confinement_naming_it_and_the_setting_that_allows_it(tmp_path, entry):
+    snippet = write(tmp_path, "hello.py", "print('hello')\n")
+    (tmp_path / "hello.out").write_text("hello\n", encoding="utf-8")
+    env = {**os.environ, "CI": "true", "SNIPCHECK_CACHE": "off"}
+    env.pop(confinement.ALLOW, None)
+    command = [sys.executable, "-c", REFUSED + ENTRIES[entry], str(snippet)]
+    done = subprocess.run(command, cwd=layout.ROOT, env=env, capture_output=True, text=True, timeout=300)
+    text = done.stdout + done.stderr
+    assert done.returncode != 0, text
+    for fragment in ["confinement: audit hooks only", "Operation not permitted (simulated)", "network namespace",
+                     "read-only repository", "PID namespace", f'{confinement.ALLOW}="', "CONTRIBUTING.md"]:
+        assert fragment in text, f"{fragment!r} missing from:\n{text}"
+
+    allowed = subprocess.run(command, cwd=layout.ROOT, env={**env, confinement.ALLOW: "this container refuses unshare"},
+                             capture_output=True, text=True, timeout=300)
+    text = allowed.stdout + allowed.stderr
+    assert allowed.returncode == 0, text
+    assert f"allowed by {confinement.ALLOW}: this container refuses unshare" in text, text
+
+    vague = subprocess.run(command, cwd=layout.ROOT, env={**env, confinement.ALLOW: "1"},
+                           capture_output=True, text=True, timeout=300)
+    assert vague.returncode != 0 and "gives no reason" in vague.stdout + vague.stderr
+
+
+def test_each_run_prints_its_confinement(tmp_path):
+    snippet = write(tmp_path, "hello.py", "print('hello')\n")
+    done = subprocess.run([sys.executable, "-m", "snipcheck", "refresh", "--no-cache", str(snippet)],
+                          cwd=layout.ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = done.stdout.splitlines()[0]
+    assert line == confinement.describe(), done.stdout
+    if sys.platform.startswith("linux") and os.geteuid() == 0:  # this machine, and CI, as root
+        assert line == "confinement: network namespace, read-only repository, PID namespace, audit hooks"
+
+
+@pytest.mark.parametrize("args, code", [(["--help"], 0), (["-h"], 0), ([], 2), (["nonsense"], 2)])
+def test_the_command_line_help(args, code):
+    done = subprocess.run([sys.executable, "-m", "snipcheck", *args], cwd=layout.ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "python -m snipcheck check" in (done.stdout if code == 0 else done.stderr)
 
 
 # --------------------------------------------------------------------------- warnings and outputs
