@@ -96,7 +96,6 @@ def confine(root: Path = ROOT) -> list[str]:
     PID namespace holds the children forked afterwards: call ``contain`` next."""
     global refusal
     if not sys.platform.startswith("linux"):
-        refusal = f"namespaces are Linux only (this is {sys.platform})"
         return []
     base = CLONE_NEWNS | CLONE_NEWNET
     try:
@@ -170,6 +169,8 @@ def probe() -> dict:
     """What ``confine`` gives a child on this machine: {"applied": [...], "refusal": "..."}.
     Tried once per process, in a throwaway forked child."""
     global _probed
+    if _probed is None and not sys.platform.startswith("linux"):
+        _probed = {"applied": [], "refusal": f"namespaces are Linux only (this is {sys.platform})"}
     if _probed is None:
         reader, writer = os.pipe()
         pid = os.fork()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -187,11 +188,13 @@ def execute(source: Path, timeout: float | None = None):
             return confinement.command(super().format_kernel_cmd(extra_arguments))
 
     # kernel_dirs=[]: always the native kernel of *this* interpreter, never a python3
-    # kernelspec registered elsewhere on the machine. transport="ipc": Unix sockets in a
-    # temporary folder, which a kernel without network reaches.
+    # kernelspec registered elsewhere on the machine. On Linux (namespaces), confined, over
+    # Unix sockets in a temporary folder, which a kernel without network reaches.
     sockets = tempfile.TemporaryDirectory(prefix="snipcheck-kernel-")
-    km = ConfinedKernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),
-                               transport="ipc", ip=os.path.join(sockets.name, "ipc"))
+    linux = sys.platform.startswith("linux")
+    km = (ConfinedKernelManager if linux else AsyncKernelManager)(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),
+        **({"transport": "ipc", "ip": os.path.join(sockets.name, "ipc")} if linux else {}))
     client = NotebookClient(
         nb,
         km=km,
