@@ -8,12 +8,16 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
                refresh hint, the recorded-with name            (standard library only)
     compare    normalise, tolerance compare, diff; ``mismatch`` against a recording
     run        TensorFlow preloaded once, one forked child per snippet, the scheduler, Result
-    guards     audit hooks and kernel namespaces: no network, no repository writes, no fork,
-               no warnings; the same in a notebook kernel
+    guards     audit hooks: no network, no repository writes, no fork, no warnings; the same
+               in a notebook kernel
+    confinement  the kernel's namespaces around a snippet or a notebook kernel: no network,
+               the repository read-only, a PID namespace that ends with the run; the line each
+               run prints about it, and CI's rule
     cache      verified runs, keyed on everything that can change an output; one switch
     outputs    check and refresh recorded outputs, version stamps
     rules      static rules: blocks are inclusions, outputs paired, seeds, no raw HTML that runs
-    notebooks  notebook pages generated from percent-format snippets, same guards
+    notebooks  notebook pages generated from percent-format snippets, same guards and
+               confinement
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
     bench      ``nox -s bench``: speed and size, side by side
