@@ -320,7 +320,8 @@ def test_process_messages(process_results, kind, status, expected):
 # What nox does with a signal (nox.popen): SIGINT gives the command a moment, then SIGTERM;
 # SIGTERM (or SIGKILL) ends nox at once, passing nothing on.
 NOX = """\
-import subprocess, sys
+import signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started where SIGINT is ignored
 child = subprocess.Popen(sys.argv[1:])
 try:
     sys.exit(child.wait())
