@@ -165,6 +165,9 @@ def contain() -> None:
 # --------------------------------------------------------------------------- what a run prints
 
 
+_probed: dict | None = None
+
+
 def probe() -> dict:
     """What ``confine`` gives a child on this machine: {"applied": [...], "refusal": "..."}.
     Tried once per process, in a throwaway forked child."""
@@ -189,9 +192,6 @@ def probe() -> dict:
     return _probed
 
 
-_probed: dict | None = None
-
-
 def describe(found: dict | None = None) -> str:
     """The line each run prints: which confinement is active."""
     found = found or probe()
@@ -210,20 +210,19 @@ def describe(found: dict | None = None) -> str:
 
 
 def allowance() -> str:
-    """The reason ``SNIPCHECK_ALLOW_UNCONFINED`` gives, or ''."""
-    return os.environ.get(ALLOW, "").strip()
+    """The reason ``SNIPCHECK_ALLOW_UNCONFINED`` gives, or '' (unset, or a bare yes: no reason)."""
+    reason = os.environ.get(ALLOW, "").strip()
+    return "" if reason.lower() in ("1", "true", "yes", "on") else reason
 
 
 def problem(found: dict | None = None) -> str | None:
     """Under ``CI``, the failure when some confinement is missing and not allowed; else None."""
     found = found or probe()
     missing = [c for c in EVERYTHING if c not in found["applied"]]
-    if not missing or not os.environ.get("CI"):
+    if not missing or not os.environ.get("CI") or allowance():
         return None
-    reason = allowance()
-    if reason and reason.lower() not in ("1", "true", "yes", "on"):
-        return None
-    told = (f"{ALLOW}={reason!r} gives no reason; " if reason else "")
+    given = os.environ.get(ALLOW, "").strip()
+    told = f"{ALLOW}={given!r} gives no reason; " if given else ""
     return (
         f"{describe(found)}\n"
         f"In CI every snippet and notebook kernel runs confined, and here the kernel refused: "
