@@ -1,6 +1,7 @@
-"""Hardening (issue 12): a snippet cannot damage the repository, escape the guards, leave
-processes behind, or hide a wrong number. Every test starts real processes or runs the real
-compare; none can pass without the protection it names."""
+"""Hardening: a snippet cannot damage the repository, escape the guards, leave processes
+behind (however they detach), or hide a wrong number; a page cannot hide one either; every run
+says how it is confined, and CI fails without it. Every test starts real processes, runs the
+real compare or reads a real page; none can pass without the protection it names."""
 
 from __future__ import annotations
 
