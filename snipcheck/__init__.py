@@ -11,14 +11,18 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
                is imported                                      (standard library only)
     run        TensorFlow preloaded once, one forked child per snippet, the scheduler, Result
     detector   the second run as another CPU: refuses an output another CPU prints differently
-    guards     audit hooks and kernel namespaces: no network, no repository writes, no fork,
-               no warnings; the same in a notebook kernel
+    guards     audit hooks: no network, no repository writes, no fork, no warnings; the same
+               in a notebook kernel
+    confinement  the kernel's namespaces around a snippet or a notebook kernel: no network,
+               the repository read-only, a PID namespace that ends with the run; the line each
+               run prints about it, and CI's rule
     store      one atomic, signed JSON store behind one switch (SNIPCHECK_CACHE)
     cache      verified runs, keyed on everything that can change an output
     outputs    check and refresh recorded outputs, version stamps
     rules      static rules: blocks are inclusions, outputs paired, seeds, no raw HTML that runs
     prose      numbers typed in prose and code shown on pages come from runs and snippets
-    notebooks  notebook pages generated from percent-format snippets, same guards
+    notebooks  notebook pages generated from percent-format snippets, same guards and
+               confinement
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
     bench      ``nox -s bench``: speed and size, side by side

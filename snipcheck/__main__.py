@@ -5,6 +5,9 @@
     python -m snipcheck notebooks [--force] [SNIPPET ...] regenerate notebooks from their sources
     python -m snipcheck new       TOPIC[/SNIPPET] [...]  scaffold a topic or a snippet
     python -m snipcheck bench     [--samples N] [--only PARTS]  speed and size figures, side by side
+
+The commands that run snippets (check, refresh, notebooks) first print which confinement is
+active (``snipcheck.confinement``), and under ``CI`` stop when some of it is missing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ COMMANDS = ("check", "refresh", "notebooks", "new", "bench")
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"], ["help"]):
+        print(__doc__.strip())
+        return 0
     if not argv or argv[0] not in COMMANDS:
         print(__doc__.strip(), file=sys.stderr)
         return 2
@@ -22,6 +28,13 @@ def main(argv: list[str]) -> int:
     from snipcheck import numeric
 
     numeric.apply()  # before anything imports TensorFlow or NumPy: one numeric path everywhere
+    if command in ("check", "refresh", "notebooks") and not {"-h", "--help"} & set(rest):
+        from snipcheck import confinement
+
+        problem = confinement.problem()
+        print(problem or confinement.describe(), file=sys.stderr if problem else sys.stdout, flush=True)
+        if problem:
+            return 2
     if command in ("check", "refresh"):
         from snipcheck import outputs
 

@@ -26,7 +26,8 @@ from pathlib import Path
 from snipcheck import numeric
 from snipcheck.compare import diff, same_output
 from snipcheck.layout import ROOT, Snippet, rel
-from snipcheck.run import Result, die_with_parent, run_many, stopping
+from snipcheck.confinement import die_with_parent
+from snipcheck.run import Result, run_many, stopping
 
 WHAT_TO_DO = ("Rounding differs between CPUs, and this output shows it. Print fewer digits, or show "
               "the effect in a way rounding cannot change (a comparison, a sign, a count), then run")

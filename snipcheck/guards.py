@@ -4,10 +4,10 @@
   TensorFlow, Keras), on a network attempt, on a change to a file of the repository, and on
   ``os.fork``. They are audit hooks (``sys.addaudithook``), so they see the C functions under
   ``socket``, ``open`` and ``os`` and cannot be undone by reloading a module;
-* ``confine`` adds the kernel's protection in a forked child where the kernel allows it: a
-  private mount namespace with the repository remounted read-only, and an empty network
-  namespace. Writes and connections from C++ code or from a subprocess then fail too. Where
-  the kernel refuses, the audit hooks alone guard (Python code only);
+* the namespaces' refusals (``snipcheck.confinement``: a read-only repository, no network)
+  stop C++ code and subprocesses, which no audit hook sees; ``namespace_refusals`` reads them
+  from what the run wrote to stderr, so they get the same messages. Where the kernel refuses
+  namespaces, the audit hooks alone guard (Python code only);
 * ``guard_kernel`` and ``kernel_report`` install the same guards in a notebook kernel
   (``snipcheck.notebooks``), so a notebook source gets the messages every snippet gets.
 """
@@ -141,14 +141,9 @@ class Guards:
     def report(self, raised: str = "", stderr: str = "") -> dict:
         """{"status", "detail"} for the run: a refusal beats an exception beats a warning.
         ``stderr`` shows refusals that the kernel made for C++ code or a subprocess."""
-        network = list(self.network)
-        wrote = list(self.wrote)
-        for line in (raised + "\n" + stderr).splitlines():
-            if not network and re.search(r"Network is unreachable|Temporary failure in name resolution|"
-                                         r"Name or service not known|Could not resolve host", line):
-                network.append(f"refused by the network namespace: {line.strip()}")
-            if not wrote and "Read-only file system" in line:
-                wrote.append(f"refused by the read-only repository: {line.strip()}")
+        refused = namespace_refusals(raised + "\n" + stderr)
+        network = self.network or refused["network"]
+        wrote = self.wrote or refused["wrote"]
         for status, found in (("network", network), ("wrote", wrote), ("forked", self.forked)):
             if found:
                 return {"status": status, "detail": "\n".join(found)}
@@ -161,52 +156,19 @@ class Guards:
         return {"status": "ok", "detail": ""}
 
 
-# --------------------------------------------------------------------------- the kernel's guard
-
-_libc = None
-
-
-def _unshare(flags: int) -> bool:
-    global _libc
-    import ctypes
-
-    if _libc is None:
-        _libc = ctypes.CDLL(None, use_errno=True)
-    return _libc.unshare(flags) == 0
-
-
-def _mount(source, target, flags: int) -> bool:
-    return _libc.mount(source and os.fsencode(source), os.fsencode(target), None, flags, None) == 0
-
-
-def confine(root: Path = ROOT) -> list[str]:
-    """In a single-threaded forked child: an empty network namespace and the repository
-    remounted read-only, as root or in a user namespace. Returns what the kernel applied
-    (``[]`` where it refuses; the audit hooks still guard Python code)."""
-    if not sys.platform.startswith("linux"):
-        return []
-    CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
-    MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-    MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-    wanted = CLONE_NEWNS | CLONE_NEWNET
-    try:
-        if not _unshare(wanted):
-            uid, gid = os.getuid(), os.getgid()
-            if not _unshare(wanted | CLONE_NEWUSER):
-                return []
-            for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-                with open(f"/proc/self/{name}", "w") as f:
-                    f.write(text)
-    except OSError:
-        return []
-    applied = ["network namespace"]
-    vfs = os.statvfs(root)
-    keep = (MS_NOSUID if vfs.f_flag & os.ST_NOSUID else 0) | (MS_NODEV if vfs.f_flag & os.ST_NODEV else 0) \
-        | (MS_NOEXEC if vfs.f_flag & os.ST_NOEXEC else 0)
-    if (_mount(None, "/", MS_REC | MS_PRIVATE) and _mount(str(root), str(root), MS_BIND | MS_REC)
-            and _mount(None, str(root), MS_REMOUNT | MS_BIND | MS_RDONLY | keep)):
-        applied.append("read-only repository")
-    return applied
+def namespace_refusals(text: str) -> dict[str, list[str]]:
+    """What the kernel refused, as a run's stderr (or a traceback) shows it: {"network": [the
+    first line that says so], "wrote": [...]}. C++ code and subprocesses meet these refusals
+    where ``snipcheck.confinement`` applied the namespaces; no audit hook sees them."""
+    network: list[str] = []
+    wrote: list[str] = []
+    for line in text.splitlines():
+        if not network and re.search(r"Network is unreachable|Temporary failure in name resolution|"
+                                     r"Name or service not known|Could not resolve host", line):
+            network.append(f"refused by the network namespace: {line.strip()}")
+        if not wrote and "Read-only file system" in line:
+            wrote.append(f"refused by the read-only repository: {line.strip()}")
+    return {"network": network, "wrote": wrote}
 
 
 # --------------------------------------------------------------------------- notebook kernels

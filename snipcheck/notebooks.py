@@ -7,8 +7,12 @@ This module executes the same script as a notebook, in a Python kernel from this
 environment, and writes the result, outputs and figures included, to ``docs/``. The
 notebook's metadata records a hash of the source, so the checks can tell a stale notebook.
 
-* the kernel runs under the same guards as every snippet (``snipcheck.guards``): a
-  network attempt or a Python warning fails generation with the same message;
+* the kernel runs under the same guards as every snippet: the audit hooks of
+  ``snipcheck.guards``, and the namespaces of ``snipcheck.confinement`` (no network, the
+  repository read-only, a PID namespace that ends with the kernel, so no process it started
+  outlives it). It talks to this process over Unix sockets, since it has no network. A
+  network attempt, a change to the repository, a fork or a Python warning fails generation
+  with the snippet's message, from Python code, C++ code or a subprocess alike;
 * a cell that raises fails generation, naming the cell and its line in the source;
 * so does a cell that writes to stderr (readers would see it);
 * the old notebook is replaced only after a clean run (temp file, then rename);
@@ -29,11 +33,15 @@ Command line (to regenerate a notebook by hand, ``--force`` even when it is up t
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
+from snipcheck import confinement
 from snipcheck.compare import matches
+from snipcheck.guards import namespace_refusals
 from snipcheck.layout import (NOTEBOOK_META as META, ROOT, SnippetError, atomic_write, notebook_path, preset_env,
                               refresh_hint, rel, settings, snippets_named)
 from snipcheck.layout import source_digest as source_hash
@@ -176,9 +184,18 @@ def execute(source: Path, timeout: float | None = None):
     if timeout is None:
         timeout = settings(source)["timeout"]
 
+    class ConfinedKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            return confinement.command(super().format_kernel_cmd(extra_arguments))
+
     # kernel_dirs=[]: always the native kernel of *this* interpreter, never a python3
-    # kernelspec registered elsewhere on the machine.
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+    # kernelspec registered elsewhere on the machine. On Linux (namespaces), confined, over
+    # Unix sockets in a temporary folder, which a kernel without network reaches.
+    sockets = tempfile.TemporaryDirectory(prefix="snipcheck-kernel-")
+    linux = sys.platform.startswith("linux")
+    km = (ConfinedKernelManager if linux else AsyncKernelManager)(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),
+        **({"transport": "ipc", "ip": os.path.join(sockets.name, "ipc")} if linux else {}))
     client = NotebookClient(
         nb,
         km=km,
@@ -195,7 +212,8 @@ def execute(source: Path, timeout: float | None = None):
     cells = nb.cells
     nb.cells = [guard, *cells, report]  # executed around the real cells, then removed
     raised = None
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_stderr:
+    with sockets, tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as kernel_stderr:
+        # (what C++ code and subprocesses write to stderr: the namespaces' refusals show there)
         try:
             with client.setup_kernel(env=env, stderr=kernel_stderr):
                 client.execute_cell(guard, 0)
@@ -215,6 +233,8 @@ def execute(source: Path, timeout: float | None = None):
             ) from None
         finally:
             nb.cells = cells
+        kernel_stderr.seek(0)
+        stderr = kernel_stderr.read()
     for number, cell in enumerate(_code_cells(nb), start=1):  # as if the guards were not there
         if cell.get("execution_count"):
             cell["execution_count"] = number
@@ -225,11 +245,19 @@ def execute(source: Path, timeout: float | None = None):
     printed = "".join(_text(o.get("text", "")) for o in report.get("outputs", []) if o.get("name") == "stdout")
     guards = json.loads(printed or '{"status": "ok", "detail": ""}')
     left = "The old notebook was left as it was."
-    if guards["status"] in ("network", "warned"):
-        raise NotebookError(Result(source, guards["status"], detail=guards["detail"]).explain() + "\n" + left)
+    error = trace = None
     if raised is not None:
         error = next(o for o in nb.cells[raised]["outputs"] if o["output_type"] == "error")
         trace = ANSI.sub("", "\n".join(error.get("traceback", [])))
+    if guards["status"] not in ("network", "wrote", "forked"):  # refused where no audit hook sees
+        refused = namespace_refusals(f"{trace or ''}\n{stderr}")
+        status = "network" if refused["network"] else "wrote" if refused["wrote"] else None
+        if status:
+            where = f"\nin {_describe(source, nb, raised)}: {error['ename']}: {error['evalue']}" if error else ""
+            guards = {"status": status, "detail": refused[status][0] + where}
+    if guards["status"] in ("network", "wrote", "forked", "warned"):
+        raise NotebookError(Result(source, guards["status"], detail=guards["detail"]).explain() + "\n" + left)
+    if raised is not None:
         raise NotebookError(
             f"{_describe(source, nb, raised)}, raised {error['ename']}: {error['evalue']}\n"
             f"{trace[-2000:]}\n"

@@ -26,7 +26,8 @@ from snipcheck import cache as cache_module, detector, numeric
 from snipcheck.compare import diff, mismatch, normalise, unstable
 from snipcheck.layout import (NUMERIC_KEY, READER_KEY, Recording, SnippetError, notebook_path, refresh_hint, rel,
                               snippets_named)
-from snipcheck.run import Result, Stopped, die_with_parent, jobs as default_jobs, run_many
+from snipcheck.confinement import die_with_parent
+from snipcheck.run import Result, Stopped, jobs as default_jobs, run_many
 
 
 def check(result: Result) -> str | None:

@@ -23,7 +23,8 @@ left out), whole lines of a recorded ``.out``, or one of ALLOWED_COMMANDS.
 
 What a hook draws from a recorded output (a figure, a table) carries ``data-recorded="PATH"``:
 its numbers count as shown output, not as prose. The learning path and the Next step link are
-navigation, not prose.
+navigation, not prose. These marks are trusted because only hooks emit them: the raw-HTML
+rule refuses each of them in a page source (``snipcheck.rules.HOOK_MARKS``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bs4 import BeautifulSoup, Tag
 
 from snipcheck.compare import NUMBER
 from snipcheck.layout import DEFAULTS, DOCS, ROOT, SNIPPETS, built_page, discover, rel, shown_code
+from snipcheck.rules import HOOK_ATTRIBUTES, HOOK_CLASSES, HOOK_ELEMENTS
 
 RTOL = DEFAULTS["rtol"]
 # A number typed in prose; digits inside a name (float32, h2) are not numbers.
@@ -45,6 +47,9 @@ TYPED = re.compile(r"(?<![\w.])(?:\d+\.\d+|\.\d+|\d+)(?:[eE][-+]?\d+)?(?P<percen
 LABELS = re.compile(r"\b(?:problem|problems|step|question|card)\s+$", re.IGNORECASE)
 # Shell commands a page may show without a snippet (none of them prints a result).
 ALLOWED_COMMANDS = {"nox -s docs", "nox -s tests", "nox -s outputs", "nox -s serve"}
+# What hooks (and the theme) emit: drawn from a recorded output, code, or navigation.
+DRAWN = ", ".join(f"[{a}]" for a in HOOK_ATTRIBUTES)
+TRUSTED = ", ".join([*HOOK_ELEMENTS, *(f".{c}" for c in HOOK_CLASSES), DRAWN])
 FIX_NUMBER = ("show it in an output: print it from a snippet and record it with nox -s outputs, "
               "then include that output on the page; or say it in words without the number.")
 
@@ -100,10 +105,7 @@ def article(html: str) -> Tag:
 def prose_of(node: Tag) -> str:
     """The node's prose: no code blocks, figures, headings, answer options or permalinks."""
     node = copy.copy(node)
-    removed = node.select(
-        "pre, div.highlight, svg, h1, h2, h3, h4, h5, h6, a.headerlink, "
-        "fieldset.quiz > ol > li, [data-recorded], nav.learning-path, nav.next-step"
-    )
+    removed = node.select(f"pre, h1, h2, h3, h4, h5, h6, fieldset.quiz > ol > li, {TRUSTED}")
     removed += [li for li in node.find_all("li") if re.match(r"^\s*[A-Z]\.", li.get_text())
                 and li.find("strong")]
     for tag in removed:
@@ -114,7 +116,7 @@ def prose_of(node: Tag) -> str:
 def blocks_in(node: Tag) -> list[str]:
     """What the node shows from runs: its code blocks and what hooks drew from outputs."""
     return [pre.get_text() for pre in node.find_all("pre")] + [
-        drawn.get_text(" ") for drawn in node.select("[data-recorded]")]
+        drawn.get_text(" ") for drawn in node.select(DRAWN)]
 
 
 def page_number_problems(name: str, html: str) -> list[str]:

@@ -17,6 +17,9 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
 * **One failure, one message.** When a shared (session or module) fixture fails, such as the
   strict site build, the first test that needs it reports the real cause and every later one
   is skipped with one line that names the fixture, instead of repeating the error.
+* **Confined.** The report's header (with ``-q``, its last line) says which confinement the snippets and notebook
+  kernels run under (``snipcheck.confinement``); under ``CI`` the run stops at once, with the
+  reason and the one setting that allows it, when some of it is missing.
 * **Narrowed.** ``--only PATH`` (repeatable; ``nox -s check -- --only my-topic``) keeps the
   tests about one topic (a folder name), one page (``docs/.../page.md``) or one snippet, and
   the tests that are about no file in particular (one strict build among them). A page
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from snipcheck import layout, numeric
+from snipcheck import confinement, layout, numeric
 
 numeric.apply()  # loaded before any test module imports TensorFlow or NumPy
 
@@ -48,6 +51,22 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "selftest: checks the checker itself (full suite only, nox -s tests)")
     config.addinivalue_line("markers", "browser: drives Debian's Chromium against the built site")
     config.addinivalue_line("markers", "other_cpu: runs every snippet again as another CPU (full suite only)")
+
+
+def pytest_report_header(config):
+    return confinement.describe()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if terminalreporter.verbosity < 0:  # -q hides the header: the line ends the report instead
+        terminalreporter.write_line(confinement.describe())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    problem = confinement.problem()
+    if problem:
+        pytest.exit(problem, returncode=pytest.ExitCode.TESTS_FAILED)
 
 
 # --------------------------------------------------------------------------- narrowing

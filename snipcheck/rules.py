@@ -8,7 +8,8 @@ Each function returns a list of problems; each problem names the file and the fi
 * every output has an entry in its folder's ``recorded-with.json``, and every entry an output;
 * a snippet that uses Keras or TensorFlow seeds itself (read as code, not text);
 * a page holds no raw HTML that runs: no ``<script``, no ``on...=`` attribute, no
-  ``javascript:`` link.
+  ``javascript:`` link; and no mark that only hooks may emit, because the number check
+  trusts it (``data-recorded``, the classes and elements in ``HOOK_MARKS``).
 """
 
 from __future__ import annotations
@@ -205,6 +206,18 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _SCHEME = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
 
 
+# What the number check (snipcheck.prose) trusts: an element that carries one of these was
+# drawn by a hook from a recorded output (data-recorded, an <svg> figure), is a code block
+# (highlight), or is navigation (the learning path, the Next step link, a heading's
+# permalink), so the numbers inside count as shown, not typed. Only hooks and the theme
+# emit them; typed into a page source, they would hide the page's numbers from the check.
+HOOK_ATTRIBUTES = ("data-recorded",)
+HOOK_CLASSES = ("highlight", "headerlink", "learning-path", "next-step")
+HOOK_ELEMENTS = ("svg",)
+HOOK_MARKS = (*HOOK_ATTRIBUTES, *HOOK_CLASSES, *HOOK_ELEMENTS)
+_ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")  # Markdown's { .class key=value } on a block
+
+
 def _page_text(page: Path) -> list[tuple[int, str]]:
     """(first line, text) of every part of a page that is rendered as Markdown or HTML:
     the page minus its fenced code and code spans (a notebook: its Markdown cells)."""
@@ -223,30 +236,40 @@ def _page_text(page: Path) -> list[tuple[int, str]]:
 
 def raw_html_problems(page: Path) -> list[str]:
     """Raw HTML on a page that would run code: a ``<script`` element, an ``on...=`` event
-    attribute (``onload=``, ``onclick=``), or a ``javascript:`` link. Each problem names the
-    page and the line."""
+    attribute (``onload=``, ``onclick=``), or a ``javascript:`` link; and a mark only hooks
+    may emit (``HOOK_MARKS``), as HTML or as Markdown's ``{ ... }`` attributes. Each problem
+    names the page and the line."""
     from html.parser import HTMLParser
 
     problems: list[str] = []
     fix = ("Pages hold text, not code that runs: remove it. Interactive parts belong in "
            "docs/javascripts/ (listed under extra_javascript in mkdocs.yml).")
+    trusted = ("Only the site's hooks mark what they draw from a recorded output; typed into a page "
+               "it hides the numbers inside from the prose check. Remove it: show the number in a "
+               "recorded output (nox -s outputs) and include that, or say it without the number.")
 
     class Finder(HTMLParser):
-        def __init__(self, offset: int):
+        def __init__(self, first: int):
             super().__init__(convert_charrefs=True)
-            self.offset = offset
+            self.first = first  # (not "offset": HTMLParser keeps the column there)
 
         def where(self) -> str:
-            return f"{rel(page)}:{self.offset + self.getpos()[0] - 1}"
+            return f"{rel(page)}:{self.first + self.getpos()[0] - 1}"
 
         def handle_starttag(self, tag, attrs):
             if tag == "script":
                 problems.append(f"{self.where()}: a <script> element. {fix}")
+            if tag in HOOK_ELEMENTS:
+                problems.append(f"{self.where()}: an <{tag}> element typed into the page. {trusted}")
             for name, value in attrs:
                 if name.startswith("on"):
                     problems.append(f"{self.where()}: an event attribute {name}= on <{tag}>. {fix}")
                 elif value and _SCHEME.match(value.strip()):
                     problems.append(f"{self.where()}: a javascript: link in {name}= on <{tag}>. {fix}")
+                if name in HOOK_ATTRIBUTES:
+                    problems.append(f"{self.where()}: a {name} attribute on <{tag}>. {trusted}")
+                for mark in set((value or "").split()) & set(HOOK_CLASSES) if name == "class" else ():
+                    problems.append(f"{self.where()}: the class {mark} on <{tag}>. {trusted}")
 
         handle_startendtag = handle_starttag
 
@@ -255,8 +278,17 @@ def raw_html_problems(page: Path) -> list[str]:
         finder.feed(text)
         finder.close()
         for number, line in enumerate(text.splitlines(), start):
-            if _SCHEME.search(line) and not any(f"{rel(page)}:{number}:" in p for p in problems):
+            seen = any(f"{rel(page)}:{number}:" in p for p in problems)
+            if _SCHEME.search(line) and not seen:
                 problems.append(f"{rel(page)}:{number}: a javascript: link. {fix}")
-            elif "<script" in line.lower() and not any(f"{rel(page)}:{number}:" in p for p in problems):
+            elif "<script" in line.lower() and not seen:
                 problems.append(f"{rel(page)}:{number}: a <script> element. {fix}")
+            for attributes in _ATTR_LIST.findall(line):
+                names = {token.lstrip(".").split("=")[0] for token in attributes.split()}
+                for mark in sorted(names & set(HOOK_ATTRIBUTES + HOOK_CLASSES)):
+                    problems.append(f"{rel(page)}:{number}: {mark} in Markdown attributes {{{attributes.strip()}}}. "
+                                    f"{trusted}")
+            for mark in HOOK_ATTRIBUTES:  # however it got past the parsers above
+                if mark in line.lower() and not any(f"{rel(page)}:{number}:" in p for p in problems):
+                    problems.append(f"{rel(page)}:{number}: {mark} typed into the page. {trusted}")
     return problems

@@ -3,14 +3,19 @@
 * ``preload`` imports TensorFlow before any child is forked, so no child pays the import;
 * each child runs one snippet (a fresh interpreter where fork is missing), limited to one
   TensorFlow thread so a parallel run prints exactly what a serial one does;
-* each child installs the guards of ``snipcheck.guards`` (audit hooks, and the kernel's
-  read-only repository and empty network namespace where it allows them), so a snippet
-  fails on an exception, a warning, a network attempt, a change to the repository or a fork;
-* each child leads its own process group, and the whole group is killed when the child ends,
-  times out or the checker is stopped, so nothing a snippet started outlives it;
-* ``run_many`` schedules children, at most ``jobs`` at a time, and kills one at its limit
-  (SIGTERM first, so faulthandler prints the line it was stuck on). SIGINT or SIGTERM to the
-  checker kills every running child's group and raises ``Stopped``: the caller writes nothing.
+* each child is confined by ``snipcheck.confinement`` (an empty network namespace, the
+  repository read-only, a PID namespace, wherever the kernel allows them) and installs the
+  guards of ``snipcheck.guards`` (audit hooks), so a snippet fails on an exception, a
+  warning, a network attempt, a change to the repository or a fork;
+* nothing a snippet started outlives its run: in a PID namespace the snippet runs under the
+  namespace's init, and when the run ends the kernel kills everything left in it, however it
+  detached (a new session, a double fork). Each child also leads its own process group, and
+  the group is killed when the child ends, times out or the checker is stopped: the fallback
+  where the kernel refuses a PID namespace;
+* ``run_many`` schedules children, at most ``jobs`` at a time, and stops one at its limit
+  (SIGTERM to its group first, so faulthandler prints the line it was stuck on). SIGINT or
+  SIGTERM to the checker kills every running child's group and raises ``Stopped``: the
+  caller writes nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ import time
 from pathlib import Path
 
 from snipcheck import numeric
-from snipcheck.guards import Guards, confine
+from snipcheck.confinement import PID, confine, contain, die_with_parent
+from snipcheck.guards import Guards
 from snipcheck.layout import ROOT, preset_env, rel, refresh_hint, settings
 
 SKIP_DIRS = {".nox", ".cache", ".git", "__pycache__", "site", ".venv"}
@@ -148,6 +154,8 @@ def _child(snippet: str, workdir: str, conn) -> None:
     os.setsid()  # its own process group: the parent kills the group, grandchildren included
     die_with_parent()
     confined = confine()  # first, while this process has one thread
+    if PID in confined:
+        contain()  # from here on, in the namespace's second process; it ends with its init
     out = os.open(os.path.join(workdir, "stdout"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     err = os.open(os.path.join(workdir, "stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(out, 1)
@@ -203,16 +211,6 @@ def _child(snippet: str, workdir: str, conn) -> None:
     conn.close()
     if lingering:  # do not wait for them: the report is sent, the parent kills the group
         os._exit(0)
-
-
-def die_with_parent(sig: int = signal.SIGKILL) -> None:
-    """Linux: this process gets ``sig`` when the process that started it dies (a snippet's
-    child when the checker dies; the checker, with SIGTERM, when nox dies)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig)
 
 
 def _repo_files(paths) -> set[str]:
@@ -343,7 +341,7 @@ def run_many(snippets: list[Path], jobs: int = 1) -> dict[Path, Result]:
                             except EOFError:
                                 report = None
                         if sentinel not in ready:
-                            proc.terminate()  # SIGTERM: faulthandler prints where it was
+                            _kill_group(proc.pid, signal.SIGTERM)  # faulthandler prints where it was
                             proc.join(5)
                             stuck = re.findall(
                                 rf'File "{re.escape(str(snippet))}", line (\d+)',

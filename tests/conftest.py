@@ -1,11 +1,17 @@
-"""Fixtures only: one strict site build, one run of every snippet, the browser, a report.
+"""Fixtures only: one strict site build, one run of every snippet, the browser, a report, and
+the real processes a test started (``processes``: found again by a unique argument).
 
-The helpers behind them live in the engine (``snipcheck.site``, ``snipcheck.cache``).
+The helpers behind them live in the engine (``snipcheck.site``, ``snipcheck.cache``), but for
+the few lines that read /proc for ``processes``.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +103,58 @@ def browser():
         chromium = site.launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+class Processes:
+    """Real processes a test starts, found again by a unique argument: ``sleep_argument()``
+    gives ``sleep`` a duration no other process has, and ``left_running(argument)`` lists the
+    processes whose command line still holds it."""
+
+    @staticmethod
+    def sleep_argument() -> str:
+        return f"1000.{uuid.uuid4().int % 10**8:08d}"
+
+    @staticmethod
+    def left_running(argument: str, within: float = 5.0) -> list[str]:
+        """The processes (pid: command line) still running with ``argument`` after up to
+        ``within`` seconds. Any found are then killed, by their id: a failing test leaves
+        nothing behind."""
+        deadline = time.monotonic() + within
+        while True:
+            found = {}
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    args = cmdline.read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if argument.encode() in args:
+                    found[int(cmdline.parent.name)] = b" ".join(args).decode(errors="replace").strip()
+            if not found or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        return [f"{pid}: {line}" for pid, line in found.items()]
+
+
+@pytest.fixture(scope="session")
+def processes() -> Processes:
+    return Processes()
+
+
+@pytest.fixture(scope="session")
+def needs_confinement():
+    """A function: skip the test unless this machine's kernel applies the named confinement
+    (``snipcheck.confinement``). The skip names what is active; under CI a missing one has
+    already stopped the run, unless SNIPCHECK_ALLOW_UNCONFINED allowed it, and says so."""
+    from snipcheck import confinement
+
+    def needs(what: str) -> None:
+        found = confinement.probe()
+        if what not in found["applied"]:
+            pytest.skip(f"{confinement.describe(found)}: only the {what} can stop this")
+
+    return needs

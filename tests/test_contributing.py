@@ -351,6 +351,9 @@ def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
     job = ci["jobs"]["tests"]
     assert "permissions" not in job
     assert job["env"]["SNIPCHECK_CACHE"] == ".cache/snipcheck"
+    # where the namespaces work: CAP_SYS_ADMIN, no seccomp or AppArmor profile refusing unshare
+    assert "--cap-add SYS_ADMIN" in job["container"]["options"] and "seccomp=unconfined" in job["container"]["options"]
+    assert "SNIPCHECK_ALLOW_UNCONFINED" not in job["env"]
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert runs == ["bash .ci/run"]
     assert "nox -s tests" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

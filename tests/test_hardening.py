@@ -1,10 +1,12 @@
-"""Hardening (issue 12): a snippet cannot damage the repository, escape the guards, leave
-processes behind, or hide a wrong number. Every test starts real processes or runs the real
-compare; none can pass without the protection it names."""
+"""Hardening: a snippet cannot damage the repository, escape the guards, leave processes
+behind (however they detach), or hide a wrong number; a page cannot hide one either; every run
+says how it is confined, and CI fails without it. Every test starts real processes, runs the
+real compare or reads a real page; none can pass without the protection it names."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from snipcheck import cache as snipcache
-from snipcheck import compare, layout, outputs, rules, run
+from snipcheck import compare, confinement, layout, outputs, rules, run
 
 # --------------------------------------------------------------------------- the compare
 
@@ -91,15 +93,6 @@ def write(folder: Path, name: str, code: str) -> Path:
     return path
 
 
-def alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie waiting for its parent counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.fixture(scope="module")
 def victim():
     """A scratch folder inside the repository, with a page and an output to attack."""
@@ -144,10 +137,10 @@ def attack_results(victim, tmp_path_factory):
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
-def test_a_snippet_cannot_change_the_repository(attack_results, victim, attack):
+def test_a_snippet_cannot_change_the_repository(attack_results, victim, attack, needs_confinement):
     result = attack_results[attack]
-    if attack in KERNEL_ONLY and "read-only repository" not in result.confined:
-        pytest.skip("the kernel refused a mount namespace here; only Python code is guarded")
+    if attack in KERNEL_ONLY:
+        needs_confinement(confinement.READ_ONLY)
     assert (victim / "page.md").read_text(encoding="utf-8") == "The true sentence.\n"
     assert (victim / "other.out").read_text(encoding="utf-8") == "recorded\n"
     assert not (victim / "page.md.bak").exists()
@@ -190,49 +183,65 @@ def network_results(tmp_path_factory):
 
 
 @pytest.mark.parametrize("attempt", sorted(NETWORK))
-def test_every_network_attempt_fails_naming_the_snippet(network_results, attempt):
+def test_every_network_attempt_fails_naming_the_snippet(network_results, attempt, needs_confinement):
     result = network_results[attempt]
-    if attempt == "subprocess connects" and "network namespace" not in result.confined:
-        pytest.skip("the kernel refused a network namespace here; only Python code is guarded")
+    if attempt == "subprocess connects":
+        needs_confinement(confinement.NETWORK)
     assert result.status == "network", result.explain()
     message = outputs.check(result)
     assert layout.rel(result.snippet) in message
     assert "tried to open a network connection" in message and "Snippets run offline" in message
 
 
-def test_the_kernel_confines_children_where_it_can(network_results):
-    """Informative on machines that refuse namespaces; here (Linux as root or with user
-    namespaces) both are applied."""
-    confined = network_results["DNS lookup"].confined
-    if not confined:
-        pytest.skip("the kernel refused namespaces here")
-    assert confined == ["network namespace", "read-only repository"]
+def test_the_kernel_confines_children_where_it_can(network_results, needs_confinement):
+    """Here (Linux as root or with user namespaces) every namespace is applied."""
+    for what in confinement.EVERYTHING:
+        needs_confinement(what)
+    assert network_results["DNS lookup"].confined == confinement.EVERYTHING
 
 
 # --------------------------------------------------------------------------- processes
 
+# What a snippet may start, and how: each kind's `sleep` gets an argument of its own, so a
+# survivor is found by it in /proc, whatever its pid and namespace.
+STARTS = {
+    "timeout": """\
+        # snipcheck: timeout=4
+        import subprocess
+        subprocess.Popen(["sleep", "{argument}"])
+        subprocess.run(["sleep", "{argument}"])
+        """,
+    "background": """\
+        import subprocess
+        p = subprocess.Popen(["sleep", "{argument}"])
+        print("left a process behind")
+        """,
+    "new session, then hangs": """\
+        # snipcheck: timeout=4
+        import subprocess, time
+        subprocess.Popen(["sleep", "{argument}"], start_new_session=True)
+        time.sleep(1000)
+        """,
+    "new session, then ends": """\
+        import subprocess
+        subprocess.run(["sh", "-c", "setsid sleep {argument} >/dev/null 2>&1 &"], check=True)
+        print("the shell is gone, its sleep is not")
+        """,
+    "new session, then raises": """\
+        import subprocess
+        subprocess.run(["sh", "-c", "setsid sleep {argument} >/dev/null 2>&1 &"], check=True)
+        raise RuntimeError("failed after starting a process")
+        """,
+}
+DETACHED = {kind for kind in STARTS if kind.startswith("new session")}  # out of the process group
+
 
 @pytest.fixture(scope="module")
-def process_results(tmp_path_factory):
+def process_results(tmp_path_factory, processes):
     folder = tmp_path_factory.mktemp("processes")
-    pids = folder / "pids"
-    pids.mkdir()
-    code = {
-        "timeout": f"""\
-            # snipcheck: timeout=4
-            import subprocess
-            from pathlib import Path
-            p = subprocess.Popen(["sleep", "1000"])
-            Path({str(pids / 'timeout')!r}).write_text(str(p.pid))
-            subprocess.run(["sleep", "1000"])
-            """,
-        "background": f"""\
-            import subprocess
-            from pathlib import Path
-            p = subprocess.Popen(["sleep", "1000"])
-            Path({str(pids / 'background')!r}).write_text(str(p.pid))
-            print("left a process behind")
-            """,
+    arguments = {kind: processes.sleep_argument() for kind in STARTS}
+    code = {kind: text.format(argument=arguments[kind]) for kind, text in STARTS.items()}
+    code.update({
         "fork": """\
             import os
             pid = os.fork()
@@ -253,27 +262,47 @@ def process_results(tmp_path_factory):
             threading.Thread(target=time.sleep, args=(1000,), name="forever").start()
             print("main thread done")
             """,
-    }
-    snippets = {name: write(folder, f"{name}.py", text) for name, text in code.items()}
+    })
+    snippets = {name: write(folder, f"{i}.py", text) for i, (name, text) in enumerate(code.items())}
     results = run.run_many(list(snippets.values()), jobs=2)
-    return {name: results[path] for name, path in snippets.items()}, pids
+    return {name: results[path] for name, path in snippets.items()}, arguments
 
 
-@pytest.mark.parametrize("kind", ["timeout", "background"])
-def test_no_process_a_snippet_started_survives(process_results, kind):
-    results, pids = process_results
-    pid = int((pids / kind).read_text())
-    assert not alive(pid), f"sleep 1000 (pid {pid}) outlived its snippet"
-    if kind == "timeout":
-        assert results[kind].status == "timeout"
-    else:  # Python itself warns that the Popen object died with its process running
-        assert results[kind].status == "warned" and "is still running" in results[kind].detail
+@pytest.mark.parametrize("kind, status", [
+    ("timeout", "timeout"),
+    ("background", "warned"),  # Python itself warns that the Popen object died with its process running
+    ("new session, then hangs", "timeout"),
+    ("new session, then ends", "ok"),
+    ("new session, then raises", "raised"),
+])
+def test_no_process_a_snippet_started_survives(process_results, processes, needs_confinement, kind, status):
+    """Real processes, looked for afterwards: on success, failure or timeout, nothing a
+    snippet started is left, even in a session of its own (beyond the process group's reach:
+    the PID namespace ends it)."""
+    results, arguments = process_results
+    if kind in DETACHED:
+        needs_confinement(confinement.PID)
+    assert results[kind].status == status, results[kind].explain()
+    survivors = processes.left_running(arguments[kind], within=0)
+    assert not survivors, f"outlived its snippet ({kind}): {survivors}"
+
+
+def test_without_a_pid_namespace_the_process_group_still_kills(tmp_path, processes, monkeypatch):
+    """The fallback where the kernel refuses namespaces: the snippet's process group."""
+    monkeypatch.setattr(run, "confine", lambda root=layout.ROOT: [])
+    argument = processes.sleep_argument()
+    snippets = [write(tmp_path, f"{i}.py", STARTS[kind].format(argument=argument))
+                for i, kind in enumerate(("timeout", "background"))]
+    results = run.run_many(snippets, jobs=2)
+    assert [results[s].status for s in snippets] == ["timeout", "warned"]
+    assert all(r.confined == [] for r in results.values() if r.status != "timeout")
+    assert not processes.left_running(argument, within=2)
 
 
 @pytest.mark.parametrize(
     "kind, status, expected",
     [
-        ("fork", "forked", ["tried to fork its process", "os.fork()", "fork.py\", line 2", "Remove the fork"]),
+        ("fork", "forked", ["tried to fork its process", "os.fork()", "line 2", "Remove the fork"]),
         ("exit0", "crashed", ["os._exit()", "exit code 0", "remove the os._exit call", "printed nothing to stderr"]),
         ("sigkill", "crashed", ["killed by signal SIGKILL (9)", "out of memory"]),
         ("thread", "thread", ["left a thread running", "'forever'", "Join every thread"]),
@@ -289,57 +318,143 @@ def test_process_messages(process_results, kind, status, expected):
     assert "Make it faster" not in message
 
 
-def _start_refresh(tmp_path, code: str, *, through_parent: bool = False):
-    """``python -m snipcheck refresh`` on a snippet that starts ``sleep 1000`` and hangs, and
-    a second, quick snippet behind it; returns (process, snippets, pid file)."""
-    pidfile = tmp_path / "sleep.pid"
-    slow = write(tmp_path, "a_slow.py", code.format(pidfile=str(pidfile)))
-    quick = write(tmp_path, "b_quick.py", "print('quick')\n")
-    command = [sys.executable, "-m", "snipcheck", "refresh", "--no-cache", "--jobs", "1", str(slow), str(quick)]
-    if through_parent:  # a stand-in for nox: a parent that dies without passing the signal on
-        command = [sys.executable, "-c", "import subprocess, sys; subprocess.run(sys.argv[1:])", *command]
-    proc = subprocess.Popen(command, cwd=layout.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 120
-    while not pidfile.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert pidfile.exists(), "the snippet never started"
-    time.sleep(0.5)
-    return proc, (slow, quick), pidfile
-
+# What nox does with a signal (nox.popen): SIGINT gives the command a moment, then SIGTERM;
+# SIGTERM (or SIGKILL) ends nox at once, passing nothing on.
+NOX = """\
+import signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started where SIGINT is ignored
+child = subprocess.Popen(sys.argv[1:])
+try:
+    sys.exit(child.wait())
+except KeyboardInterrupt:
+    try:
+        child.wait(timeout=0.3)
+    except subprocess.TimeoutExpired:
+        child.terminate()
+    sys.exit(child.wait())
+"""
 
 HANGS = """\
     import subprocess, time
     from pathlib import Path
-    p = subprocess.Popen(["sleep", "1000"])
-    Path({pidfile!r}).write_text(str(p.pid))
+    subprocess.Popen(["sleep", "{argument}"])
+    subprocess.Popen(["sleep", "{argument}"], start_new_session=True)
+    Path({started!r}).write_text("started")
     time.sleep(6)
     print("finished")
     """
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_kills_every_process_and_writes_nothing(tmp_path, signum):
-    proc, snippets, pidfile = _start_refresh(tmp_path, HANGS)
+def _start_refresh(tmp_path, argument: str, *, through_nox: bool = False):
+    """``python -m snipcheck refresh`` (under a stand-in for nox, or not) on a snippet that
+    starts two ``sleep``, one in a session of its own, and hangs, with a second, quick snippet
+    behind it; returns (process, snippets)."""
+    started = tmp_path / "started"
+    slow = write(tmp_path, "a_slow.py", HANGS.format(argument=argument, started=str(started)))
+    quick = write(tmp_path, "b_quick.py", "print('quick')\n")
+    command = [sys.executable, "-m", "snipcheck", "refresh", "--no-cache", "--jobs", "1", str(slow), str(quick)]
+    if through_nox:
+        command = [sys.executable, "-c", NOX, *command]
+    proc = subprocess.Popen(command, cwd=layout.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert started.exists(), "the snippet never started"
+    time.sleep(0.5)
+    return proc, (slow, quick)
+
+
+@pytest.mark.parametrize("to", ["the checker", "nox"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_kills_every_process_and_writes_nothing(tmp_path, processes, needs_confinement, signum, to):
+    needs_confinement(confinement.PID)
+    argument = processes.sleep_argument()
+    proc, snippets = _start_refresh(tmp_path, argument, through_nox=to == "nox")
     proc.send_signal(signum)
-    text, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signum, text
-    assert "no output was written" in text
-    time.sleep(8)  # longer than the slow snippet would have taken
-    assert not alive(int(pidfile.read_text()))
+    text, _ = proc.communicate(timeout=60)  # its output ends when the checker has ended
+    if to == "the checker":
+        assert proc.returncode == 128 + signum, text
+    assert "no output was written" in text, text
+    survivors = processes.left_running(argument)
+    assert not survivors, f"outlived the stopped checker: {survivors}"
     assert not any(layout.output_path(s).exists() for s in snippets)
     assert not (tmp_path / layout.RECORDED_WITH).exists()
 
 
-def test_a_stopped_parent_stops_the_refresh(tmp_path):
+def test_a_stopped_parent_stops_the_refresh(tmp_path, processes, needs_confinement):
     """SIGTERM to nox used to leave the refresh running; it rewrote outputs afterwards."""
-    parent, snippets, pidfile = _start_refresh(tmp_path, HANGS, through_parent=True)
+    needs_confinement(confinement.PID)
+    argument = processes.sleep_argument()
+    parent, snippets = _start_refresh(tmp_path, argument, through_nox=True)
     parent.kill()  # nox dies at once and passes nothing on
-    parent.communicate(timeout=30)
-    time.sleep(10)
-    assert not alive(int(pidfile.read_text()))
+    parent.communicate(timeout=30)  # its output ends when the checker has ended
+    survivors = processes.left_running(argument)
+    assert not survivors, f"outlived the stopped checker: {survivors}"
     assert not any(layout.output_path(s).exists() for s in snippets)
     leftovers = subprocess.run(["pgrep", "-f", str(snippets[0].parent)], capture_output=True, text=True).stdout
     assert not leftovers.strip(), f"still running: {leftovers}"
+
+
+# --------------------------------------------------------------------------- confinement you can see
+
+# A machine whose kernel refuses unshare(2), as some CI containers do, simulated in the child
+# that probes it (snipcheck.confinement.probe forks from this interpreter).
+REFUSED = """\
+import sys
+import snipcheck.confinement as c
+def refuse(flags):
+    c.refusal = "unshare: Operation not permitted (simulated)"
+    return False
+c._unshare = refuse
+"""
+ENTRIES = {
+    "the suite": "import pytest\nsys.exit(pytest.main(['-p', 'no:cacheprovider', 'tests/test_architecture.py']))\n",
+    "the checker": "from snipcheck.__main__ import main\nsys.exit(main(['check', sys.argv[1]]))\n",
+}
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_ci_fails_without_confinement_naming_it_and_the_setting_that_allows_it(tmp_path, entry):
+    snippet = write(tmp_path, "hello.py", "print('hello')\n")
+    (tmp_path / "hello.out").write_text("hello\n", encoding="utf-8")
+    env = {**os.environ, "CI": "true", "SNIPCHECK_CACHE": "off"}
+    env.pop(confinement.ALLOW, None)
+    command = [sys.executable, "-c", REFUSED + ENTRIES[entry], str(snippet)]
+    done = subprocess.run(command, cwd=layout.ROOT, env=env, capture_output=True, text=True, timeout=300)
+    text = done.stdout + done.stderr
+    assert done.returncode != 0, text
+    for fragment in ["confinement: audit hooks only", "Operation not permitted (simulated)", "network namespace",
+                     "read-only repository", "PID namespace", f'{confinement.ALLOW}="', "CONTRIBUTING.md"]:
+        assert fragment in text, f"{fragment!r} missing from:\n{text}"
+
+    allowed = subprocess.run(command, cwd=layout.ROOT, env={**env, confinement.ALLOW: "this container refuses unshare"},
+                             capture_output=True, text=True, timeout=300)
+    text = allowed.stdout + allowed.stderr
+    assert allowed.returncode == 0, text
+    assert f"allowed by {confinement.ALLOW}: this container refuses unshare" in text, text
+
+    vague = subprocess.run(command, cwd=layout.ROOT, env={**env, confinement.ALLOW: "1"},
+                           capture_output=True, text=True, timeout=300)
+    assert vague.returncode != 0 and "gives no reason" in vague.stdout + vague.stderr
+
+
+def test_each_run_prints_its_confinement(tmp_path):
+    snippet = write(tmp_path, "hello.py", "print('hello')\n")
+    done = subprocess.run([sys.executable, "-m", "snipcheck", "refresh", "--no-cache", str(snippet)],
+                          cwd=layout.ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = done.stdout.splitlines()[0]
+    assert line == confinement.describe(), done.stdout
+    if sys.platform.startswith("linux") and os.geteuid() == 0:  # this machine, and CI, as root
+        assert line == "confinement: network namespace, read-only repository, PID namespace, audit hooks"
+
+
+@pytest.mark.parametrize("args, code", [(["--help"], 0), (["-h"], 0), ([], 2), (["nonsense"], 2)])
+def test_the_command_line_help(args, code):
+    done = subprocess.run([sys.executable, "-m", "snipcheck", *args], cwd=layout.ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "python -m snipcheck check" in (done.stdout if code == 0 else done.stderr)
 
 
 # --------------------------------------------------------------------------- warnings and outputs
@@ -554,8 +669,41 @@ def test_raw_html_that_runs_fails_naming_the_page(tmp_path, name):
     assert all(str(page) in p and "Pages hold text, not code that runs" in p for p in problems)
 
 
+# Marks the number check trusts, typed by hand: each would hide 0.123 from the prose check.
+HIDDEN = {
+    "data-recorded on a span": "Loss is <span data-recorded>0.123</span> now.\n",
+    "data-recorded with a value": '<div data-recorded="snippets/x/y.out">0.123</div>\n',
+    "data-recorded in Markdown attributes": "The loss is 0.123.\n{ data-recorded }\n",
+    "a learning-path nav": '<nav class="learning-path">0.123</nav>\n',
+    "a highlight div": '<div class="admonition highlight">0.123</div>\n',
+    "a class in Markdown attributes": "The loss is 0.123.\n{: .next-step }\n",
+    "an svg": "<svg><text>0.123</text></svg>\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_a_mark_only_hooks_may_emit_fails_naming_the_page(tmp_path, name):
+    page = write(tmp_path, "page.md", "# Title\n\n" + HIDDEN[name])
+    problems = rules.raw_html_problems(page)
+    assert problems, name
+    assert all(f"{page}:3:" in p or f"{page}:4:" in p for p in problems), problems
+    assert all("Only the site's hooks mark what they draw from a recorded output" in p for p in problems)
+
+
+def test_the_marks_refused_are_the_ones_the_number_check_trusts():
+    from snipcheck import prose
+
+    for mark in rules.HOOK_MARKS:
+        assert mark in prose.TRUSTED
+    html = "<article><p>Typed 0.5.</p>" + "".join(
+        f'<div class="{c}">0.7</div>' for c in rules.HOOK_CLASSES) + "<div data-recorded>0.9</div></article>"
+    problems = prose.page_number_problems("page", html)  # only the typed number: the rest is trusted
+    assert len(problems) == 1 and "the prose types 0.5," in problems[0], problems
+
+
 def test_code_about_html_is_not_raw_html(tmp_path):
-    page = write(tmp_path, "page.md", "Use `<script>` tags? No.\n\n```html\n<script>alert(1)</script>\n```\n")
+    page = write(tmp_path, "page.md", "Use `<script>` tags? No.\n\n```html\n<script>alert(1)</script>\n```\n"
+                 "Hooks add `data-recorded` and `{ .highlight }`; we highlight the step. { .correct }\n")
     assert rules.raw_html_problems(page) == []
 
 

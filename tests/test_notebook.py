@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from snipcheck import compare, layout, notebooks
+from snipcheck import compare, confinement, layout, notebooks
 from snipcheck.layout import ROOT
 
 PAIRS = sorted(layout.notebook_sources().items())
@@ -190,6 +190,68 @@ def test_a_notebook_source_obeys_the_snippet_guards_with_the_same_message(tmp_pa
     first, last = as_snippet.splitlines()[0], as_snippet.splitlines()[-1]
     assert first in done.stderr and last in done.stderr, f"{done.stderr}\n---\n{as_snippet}"
     assert {"network": "192.0.2.1", "warned": "readers would see this"}[kind] in done.stderr
+
+
+# What only the kernel's namespaces stop: a subprocess (no audit hook sees it) that writes to
+# docs/ or connects to a server on 127.0.0.1, and a process that detaches from the kernel.
+CONFINED_SOURCES = {
+    "writes to docs/": ("""\
+# %%
+import subprocess
+subprocess.run(["sh", "-c", "echo changed > {path}"], check=True)
+print("wrote")
+""", confinement.READ_ONLY, ["tried to change a file in the repository", "{path}", "Read-only file system",
+                             "Write to a temporary folder"]),
+    "connects to 127.0.0.1": ("""\
+# %%
+import subprocess, sys
+subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', {port}), timeout=3)"],
+               check=True)
+print("connected")
+""", confinement.NETWORK, ["tried to open a network connection", "127.0.0.1", "{port}", "Snippets run offline"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CONFINED_SOURCES))
+def test_a_notebook_kernel_is_confined_like_a_snippet(tmp_path, kind, needs_confinement):
+    """The kernel runs in the snippets' namespaces: the attempt fails, and generation fails
+    naming the source file and the path or the address, with the snippet's message."""
+    import socket
+    import uuid
+
+    code, what, expected = CONFINED_SOURCES[kind]
+    needs_confinement(what)
+    target = ROOT / "docs" / f"_kernel_probe_{uuid.uuid4().hex[:8]}.txt"
+    with socket.create_server(("127.0.0.1", 0)) as server:  # a real server the kernel must not reach
+        port = server.getsockname()[1]
+        source = tmp_path / "confined.py"
+        source.write_text(code.format(path=layout.rel(target), port=port), encoding="utf-8")
+        notebook = tmp_path / "confined.ipynb"
+        try:
+            done = generate_elsewhere(source, notebook)
+        finally:
+            written = target.exists()
+            target.unlink(missing_ok=True)
+    assert not written, f"the kernel wrote {layout.rel(target)}"
+    assert done.returncode != 0 and not notebook.exists(), done.stdout
+    for fragment in [str(source), *(f.format(path=layout.rel(target), port=port) for f in expected)]:
+        assert fragment in done.stderr, f"{fragment!r} missing from:\n{done.stderr}"
+
+
+def test_no_process_a_notebook_kernel_started_survives(tmp_path, processes, needs_confinement):
+    needs_confinement(confinement.PID)
+    argument = processes.sleep_argument()
+    source = tmp_path / "detaches.py"
+    source.write_text(f"""\
+# %%
+import subprocess
+subprocess.run(["sh", "-c", "setsid sleep {argument} >/dev/null 2>&1 &"], check=True)
+print("the kernel ends; its sleep must end too")
+""", encoding="utf-8")
+    done = generate_elsewhere(source, tmp_path / "detaches.ipynb")
+    assert done.returncode == 0, done.stderr[-2000:]
+    survivors = processes.left_running(argument)
+    assert not survivors, f"outlived the notebook kernel: {survivors}"
 
 
 @pytest.fixture
