@@ -20,7 +20,8 @@ import hashlib
 import html
 import json
 import re
-from pathlib import Path
+
+from snipcheck.layout import read_notebook
 
 # An inline script element: <script attrs>text</script>, without a src attribute.
 SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<text>.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
@@ -72,7 +73,7 @@ def with_policy(page: str, untrusted=lambda script: False) -> str:
 def _author_text(page) -> str:
     """What the page's author wrote: a notebook's Markdown cells and stored outputs."""
     try:
-        cells = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8")).get("cells", [])
+        cells = read_notebook(page.file.abs_src_path).get("cells", [])
     except (OSError, ValueError, AttributeError, TypeError):
         return ""
     return json.dumps([c.get("source") for c in cells if c.get("cell_type") == "markdown"]

@@ -19,7 +19,6 @@ Only the standard library and MkDocs are used.
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
-from snipcheck.layout import INCLUDE, find_included, includes
+from snipcheck.layout import INCLUDE, find_included, includes, read_notebook
 
 READING_SPEED = 150  # words a minute: slower than prose, since beginners run the code too
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -40,16 +39,15 @@ _minutes: dict[str, int] = {}
 def words_of(path: Path, config) -> int:
     """Words a reader meets on the page made from path (Markdown with its inclusions, or a
     notebook's cells and text outputs)."""
-    text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        nb = json.loads(text)
+        nb = read_notebook(path)
         parts = []
         for cell in nb.get("cells", []):
             parts.append("".join(cell.get("source", [])))
             for output in cell.get("outputs", []):
                 parts.append("".join(output.get("text", [])))
         return len(WORD.findall("\n".join(parts)))
-    text = COMMENT.sub("", FRONT_MATTER.sub("", text))
+    text = COMMENT.sub("", FRONT_MATTER.sub("", path.read_text(encoding="utf-8")))
     count = len(WORD.findall(INCLUDE.sub("", text)))
     for match in includes(text):
         included = find_included(match["path"], config)

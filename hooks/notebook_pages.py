@@ -19,14 +19,13 @@ no TensorFlow.
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from pathlib import PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import page_source, previewing, stale_notebook
+from snipcheck.layout import page_source, previewing, read_notebook, stale_notebook
 
 
 def _text(value) -> str:
@@ -35,8 +34,7 @@ def _text(value) -> str:
 
 def notebook_errors(path: str, label: str) -> list[str]:
     """One line per error output in the notebook at ``path``, naming the cell."""
-    with open(path, encoding="utf-8") as handle:
-        nb = json.load(handle)
+    nb = read_notebook(path)
     problems = []
     code_cells = [cell for cell in nb.get("cells", []) if cell.get("cell_type") == "code"]
     for number, cell in enumerate(code_cells, start=1):

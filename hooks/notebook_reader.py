@@ -26,7 +26,6 @@ build never imports TensorFlow.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import struct
 from pathlib import Path, PurePosixPath
@@ -35,7 +34,7 @@ import tinycss2
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import page_source
+from snipcheck.layout import page_source, read_notebook
 
 DEFAULT_ALT = "No description has been provided for this image"
 # Selectors about state that the page's scripts set after load, kept whatever the HTML says.
@@ -62,8 +61,7 @@ def _text(value) -> str:
 
 def chart_alts(path: str) -> list[str | None]:
     """The alt text of every PNG output of the notebook, in page order (None: not given)."""
-    with open(path, encoding="utf-8") as handle:
-        nb = json.load(handle)
+    nb = read_notebook(path)
     alts = []
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):

@@ -127,7 +127,7 @@ def diff(expected: str, actual: str, name: str, labels: tuple[str, str] = ("reco
 def matches(snippet: Path, text: str, *, one_line: bool = False) -> bool:
     """``text`` shows the snippet's recorded output (with ``one_line``: the whole output or
     any one line of it), numbers compared with the snippet's tolerance."""
-    s = Snippet(Path(snippet))
+    s = Snippet.of(snippet)
     if not s.output.exists():
         return False
     cfg = s.settings if s.path.exists() else DEFAULTS
@@ -141,8 +141,8 @@ def matches(snippet: Path, text: str, *, one_line: bool = False) -> bool:
 def mismatch(snippet: Path, text: str, shown_by: str | None = None) -> str | None:
     """None when ``text`` matches the snippet's recorded output, else the message: what
     differs (a diff), where the output is shown, and the command that refreshes it."""
-    s = Snippet(Path(snippet))
-    who = shown_by or s.name
+    s = Snippet.of(snippet)
+    who = shown_by or s.rel
     if not s.output.exists():
         return f"{who} has no recorded output ({rel(s.output)} is missing).\nRecord it with: {s.hint}"
     if moving := unstable(text):

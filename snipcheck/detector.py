@@ -66,14 +66,14 @@ def settings_line() -> str:
 def problem(first: Result, other: Result) -> str | None:
     """None when another CPU printed what ``first`` printed (within the snippet's tolerance),
     else the message: the snippet, both settings, the diff, what to do."""
-    snippet = Snippet(Path(first.snippet))
+    snippet = Snippet.of(first.snippet)
     if not other.ok:
-        return (f"{snippet.name} ran, but failed when run as another CPU would run it:\n{settings_line()}\n"
+        return (f"{snippet.rel} ran, but failed when run as another CPU would run it:\n{settings_line()}\n"
                 + other.explain())
     cfg = snippet.settings
     if same_output(first.stdout, other.stdout, cfg["rtol"], cfg["atol"]):
         return None
-    return (f"{snippet.name} prints a different output on another CPU (numbers compared with "
+    return (f"{snippet.rel} prints a different output on another CPU (numbers compared with "
             f"rtol={cfg['rtol']:g}, atol={cfg['atol']:g}), so readers elsewhere would not see the "
             f"recorded output:\n{settings_line()}\n"
             + diff(first.stdout, other.stdout, rel(snippet.output), ("this CPU", "other CPU"))

@@ -51,9 +51,12 @@ class Guards:
     The refusals are an audit hook: it sees the C functions themselves (``_socket``,
     ``open``, ``os``), whatever module calls them, and it cannot be removed."""
 
-    def __init__(self, is_snippet, root: Path = ROOT):
+    def __init__(self, is_snippet, root: Path = ROOT, logs_from_snippet_only: bool = False):
         self.is_snippet = is_snippet
         self.root = str(root)
+        # A notebook kernel logs for itself too (ipykernel's own loggers): there, only records
+        # logged while the cells' own code runs count.
+        self.logs_from_snippet_only = logs_from_snippet_only
         self.network: list[str] = []
         self.wrote: list[str] = []
         self.forked: list[str] = []
@@ -129,8 +132,8 @@ class Guards:
         original = logging.Logger.callHandlers
 
         def call_handlers(logger, log_record, _original=original):
-            if log_record.levelno >= logging.WARNING:
-                where = self.frame()
+            where = self.frame() if log_record.levelno >= logging.WARNING else ""
+            if log_record.levelno >= logging.WARNING and (where or not self.logs_from_snippet_only):
                 self.logged.append(f"{log_record.levelname} {log_record.name}: {log_record.getMessage()}"
                                    + (f"\n  from {where}" if where else ""))
             return _original(logger, log_record)
@@ -180,7 +183,8 @@ def guard_kernel() -> None:
     """Run in a notebook kernel before its first cell: the guards every snippet runs under.
     Cell code is compiled from files that IPython names ``ipykernel_*`` or ``<ipython-input``."""
     global _kernel_guards
-    _kernel_guards = Guards(lambda filename: "ipykernel_" in filename or filename.startswith("<ipython-input"))
+    _kernel_guards = Guards(lambda filename: "ipykernel_" in filename or filename.startswith("<ipython-input"),
+                            logs_from_snippet_only=True)
     _kernel_guards.install()
 
 

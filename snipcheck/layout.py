@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -218,11 +219,19 @@ class Recording:
 NOTEBOOK_META = "generated_from"  # notebook metadata: {"source": path, "sha256": its hash}
 
 
+def read_notebook(path) -> dict:
+    """A notebook file's JSON (OSError or ValueError when it cannot be read)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a notebook (its JSON is not an object)")
+    return data
+
+
 def stale_notebook(notebook, root=ROOT) -> str | None:
     """None when a notebook page was generated from its source as it is now, else the
     message (the same rule as ``Recording.stale``: the stored sha256 of the source)."""
     try:
-        meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {}).get(NOTEBOOK_META)
+        meta = read_notebook(notebook).get("metadata", {}).get(NOTEBOOK_META)
     except (OSError, ValueError):
         return None
     source = Path(root) / (meta or {}).get("source", "\0")
@@ -249,9 +258,9 @@ def rel(path) -> str:
         return str(path)
 
 
-def discover(root: Path = SNIPPETS) -> list[Path]:
-    """Every runnable snippet, in a stable order."""
-    return sorted(p for p in Path(root).rglob("*.py") if not p.name.startswith("_"))
+def discover(root: Path = SNIPPETS) -> list[Snippet]:
+    """Every runnable snippet, in a stable order: the one place ``Snippet`` values are made."""
+    return [Snippet(p) for p in sorted(Path(root).rglob("*.py")) if not p.name.startswith("_")]
 
 
 def snippets_named(args: list[str]) -> list[Path]:
@@ -274,35 +283,19 @@ def snippets_named(args: list[str]) -> list[Path]:
     return chosen
 
 
-def output_path(snippet: Path) -> Path:
-    return Path(snippet).with_suffix(".out")
+def output_path(snippet) -> Path:
+    """Where a snippet's output is recorded (``Recording.of(snippet).output``)."""
+    return Recording.of(snippet).output
 
 
-def settings(snippet: Path) -> dict[str, float]:
-    """Defaults, overridden by a ``# snipcheck: key=value`` comment in the snippet."""
-    found = dict(DEFAULTS)
-    for line in SETTINGS.findall(Path(snippet).read_text(encoding="utf-8")):
-        for item in line.split():
-            key, _, value = item.partition("=")
-            if key not in DEFAULTS or not value:
-                raise SnippetError(
-                    f"{rel(snippet)}: unknown setting {item!r} in '# snipcheck:' comment. "
-                    f"Use key=value with keys {', '.join(DEFAULTS)}."
-                )
-            found[key] = float(value)
-    return found
+def settings(snippet) -> dict[str, float]:
+    """A snippet's settings (``Snippet.settings``)."""
+    return Snippet.of(snippet).settings
 
 
-def notebook_path(snippet: Path) -> Path | None:
-    """The notebook page made from this snippet, if it is a notebook source."""
-    snippet = Path(snippet)
-    try:
-        relative = snippet.resolve().relative_to(SNIPPETS)
-    except ValueError:
-        return None
-    if not snippet.read_text(encoding="utf-8").startswith(NOTEBOOK_MARK):
-        return None
-    return DOCS / relative.with_suffix(".ipynb")
+def notebook_path(snippet) -> Path | None:
+    """The notebook page made from this snippet, if it is a notebook source (``Snippet.notebook``)."""
+    return Snippet.of(snippet).notebook
 
 
 def notebook_sources() -> dict[Path, Path]:
@@ -315,42 +308,104 @@ def pages() -> list[Path]:
     return sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")])
 
 
-def pages_including(snippet: Path) -> list[str]:
-    """Pages whose source names this snippet or its recorded output (a notebook page names
-    the snippet it was generated from in its metadata)."""
-    names = {rel(snippet), rel(output_path(snippet))}
-    return [rel(page) for page in pages() if any(n in page.read_text(encoding="utf-8") for n in names)]
+class Snippet(os.PathLike):
+    """One snippet, made once at discovery and handed to everything that deals with it: the
+    scheduler, the cache, compare, refresh, notebooks, rules and the pytest plugin.
 
+    * ``path``: its file; ``rel``: the path as contributors type it; ``hint``: the command
+      that records its output;
+    * ``source`` and ``settings`` (``# snipcheck: key=value``): read once, when first asked;
+    * ``recording`` (its ``.out`` and recorded-with entry, a ``Recording``), ``output``,
+      ``notebook`` (the notebook page it is the source of, or None), ``pages`` (the pages
+      that show it).
 
-@dataclasses.dataclass(frozen=True)
-class Snippet:
-    """One snippet and everything that belongs to it."""
+    It stands for its file wherever a path is expected (``open``, ``Path(snippet)``), is
+    equal to and hashed as its path, and answers a path's own questions (``.name``,
+    ``.parent``, ``.exists()``) as its file would.
+    """
 
-    path: Path
+    def __init__(self, path):
+        self.path = Path(path)
+
+    @classmethod
+    def of(cls, snippet) -> Snippet:
+        return snippet if isinstance(snippet, Snippet) else cls(snippet)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        return f"Snippet({self.rel!r})"
+
+    def __eq__(self, other) -> bool:
+        return self.path == (other.path if isinstance(other, Snippet) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __lt__(self, other) -> bool:
+        return self.path < Path(other)
+
+    def __gt__(self, other) -> bool:
+        return self.path > Path(other)
+
+    def __getattr__(self, name: str):
+        if name == "path" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.path, name)
 
     @property
-    def name(self) -> str:
+    def rel(self) -> str:
         return rel(self.path)
 
     @property
-    def output(self) -> Path:
-        return output_path(self.path)
-
-    @property
-    def settings(self) -> dict[str, float]:
-        return settings(self.path)
-
-    @property
-    def notebook(self) -> Path | None:
-        return notebook_path(self.path)
-
-    @property
-    def pages(self) -> list[str]:
-        return pages_including(self.path)
-
-    @property
     def hint(self) -> str:
-        return refresh_hint(self.name)
+        return refresh_hint(self.rel)
+
+    @functools.cached_property
+    def source(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @functools.cached_property
+    def settings(self) -> dict[str, float]:
+        """Defaults, overridden by a ``# snipcheck: key=value`` comment in the snippet."""
+        found = dict(DEFAULTS)
+        for line in SETTINGS.findall(self.source):
+            for item in line.split():
+                key, _, value = item.partition("=")
+                if key not in DEFAULTS or not value:
+                    raise SnippetError(
+                        f"{self.rel}: unknown setting {item!r} in '# snipcheck:' comment. "
+                        f"Use key=value with keys {', '.join(DEFAULTS)}."
+                    )
+                found[key] = float(value)
+        return found
+
+    @property
+    def recording(self) -> Recording:
+        return Recording.of(self.path)
+
+    @property
+    def output(self) -> Path:
+        return self.recording.output
+
+    @functools.cached_property
+    def notebook(self) -> Path | None:
+        try:
+            relative = self.path.resolve().relative_to(SNIPPETS)
+        except ValueError:
+            return None
+        return DOCS / relative.with_suffix(".ipynb") if self.source.startswith(NOTEBOOK_MARK) else None
+
+    @functools.cached_property
+    def pages(self) -> list[str]:
+        """Pages whose source names this snippet or its recorded output (a notebook page
+        names the snippet it was generated from in its metadata)."""
+        names = {self.rel, rel(self.output)}
+        return [rel(page) for page in pages() if any(n in page.read_text(encoding="utf-8") for n in names)]
 
 
 # ---------------------------------------------------------------------- MkDocs configuration

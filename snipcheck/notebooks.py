@@ -45,7 +45,7 @@ from snipcheck.guards import namespace_refusals
 from snipcheck.layout import (NOTEBOOK_META as META, ROOT, SnippetError, atomic_write, notebook_path, preset_env,
                               refresh_hint, rel, settings, snippets_named)
 from snipcheck.layout import source_digest as source_hash
-from snipcheck.run import Result
+from snipcheck.status import Status
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -255,8 +255,9 @@ def execute(source: Path, timeout: float | None = None):
         if status:
             where = f"\nin {_describe(source, nb, raised)}: {error['ename']}: {error['evalue']}" if error else ""
             guards = {"status": status, "detail": refused[status][0] + where}
-    if guards["status"] in ("network", "wrote", "forked", "warned"):
-        raise NotebookError(Result(source, guards["status"], detail=guards["detail"]).explain() + "\n" + left)
+    status = Status(guards["status"])
+    if status not in (Status.OK, Status.RAISED):  # every other outcome reads as a snippet's does
+        raise NotebookError(status.explain(rel(source), guards["detail"]) + "\n" + left)
     if raised is not None:
         raise NotebookError(
             f"{_describe(source, nb, raised)}, raised {error['ename']}: {error['evalue']}\n"

@@ -35,7 +35,8 @@ from pathlib import Path
 from snipcheck import numeric
 from snipcheck.confinement import PID, confine, contain, die_with_parent
 from snipcheck.guards import Guards
-from snipcheck.layout import ROOT, preset_env, rel, refresh_hint, settings
+from snipcheck.layout import ROOT, preset_env, rel, settings
+from snipcheck.status import Status
 
 SKIP_DIRS = {".nox", ".cache", ".git", "__pycache__", "site", ".venv"}
 
@@ -43,7 +44,7 @@ SKIP_DIRS = {".nox", ".cache", ".git", "__pycache__", "site", ".venv"}
 @dataclasses.dataclass
 class Result:
     snippet: Path
-    status: str  # ok | raised | warned | logged | network | wrote | forked | thread | output | timeout | crashed
+    status: Status  # how it ended (snipcheck.status); a plain string is turned into one
     stdout: str = ""
     stderr: str = ""
     detail: str = ""
@@ -52,50 +53,16 @@ class Result:
     cached: bool = False  # taken from the cache of verified runs, not executed
     confined: list[str] = dataclasses.field(default_factory=list)  # what the kernel applied
 
+    def __post_init__(self):
+        self.status = Status(self.status)
+
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status is Status.OK
 
     def explain(self) -> str:
         """The failure as a contributor should read it: what, where, how to fix."""
-        where = rel(self.snippet)
-        fixes = {
-            "raised": "Fix the error at the line named above, then run",
-            "warned": "Snippets must run without warnings (readers would see them). "
-            "Change the call the warning names, then run",
-            "logged": "Snippets must run without logged warnings (readers would see them). "
-            "Change the call the warning names, then run",
-            "network": "Snippets run offline: use data that ships with a package "
-            "(for example sklearn.datasets.load_digits) or that the code makes, then run",
-            "wrote": "Snippets must never change the repository. Write to a temporary folder "
-            "(tempfile.TemporaryDirectory()) instead, then run",
-            "forked": "A snippet stays one process (a forked copy would print into the same "
-            "output, in a random order). Remove the fork, then run",
-            "thread": "Join every thread you start (or make it a daemon thread) so the snippet "
-            "ends, then run",
-            "output": "Only what a reader can read is recorded. Fix what it prints, then run",
-            "timeout": "Make it faster (fewer epochs, less data) or raise the limit with a "
-            "'# snipcheck: timeout=SECONDS' comment, then run",
-            "crashed": "The process died without a Python traceback"
-            + ("; see its stderr above." if self.stderr.strip() else " and printed nothing to stderr.")
-            + " Then run",
-        }
-        head = {
-            "raised": f"{where} raised an exception:",
-            "warned": f"{where} emitted a Python warning:",
-            "logged": f"{where} logged a warning:",
-            "network": f"{where} tried to open a network connection:",
-            "wrote": f"{where} tried to change a file in the repository:",
-            "forked": f"{where} tried to fork its process:",
-            "thread": f"{where} finished, but left a thread running:",
-            "output": f"{where} printed an output that cannot be recorded:",
-            "timeout": f"{where} timed out:",
-            "crashed": f"{where} crashed:",
-        }[self.status]
-        tail = self.stderr.strip()[-2000:] if self.status == "crashed" else ""
-        return "\n".join(
-            x for x in (head, self.detail.rstrip(), tail, f"{fixes[self.status]}: " + refresh_hint(where)) if x
-        )
+        return self.status.explain(rel(self.snippet), self.detail, self.stderr)
 
 
 def preload() -> None:

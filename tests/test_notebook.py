@@ -172,6 +172,12 @@ import warnings
 warnings.warn("readers would see this", UserWarning)
 print("after")
 """,
+    "logged": """\
+# %%
+import logging
+logging.getLogger("lesson").warning("readers would see this log line")
+print("after")
+""",
 }
 
 
@@ -189,7 +195,8 @@ def test_a_notebook_source_obeys_the_snippet_guards_with_the_same_message(tmp_pa
     as_snippet = outputs.check(run.run_many([source])[source])
     first, last = as_snippet.splitlines()[0], as_snippet.splitlines()[-1]
     assert first in done.stderr and last in done.stderr, f"{done.stderr}\n---\n{as_snippet}"
-    assert {"network": "192.0.2.1", "warned": "readers would see this"}[kind] in done.stderr
+    assert {"network": "192.0.2.1", "warned": "readers would see this",
+            "logged": "readers would see this log line"}[kind] in done.stderr
 
 
 # What only the kernel's namespaces stop: a subprocess (no audit hook sees it) that writes to
