@@ -5,6 +5,10 @@
   every step of every run, within float32 tolerance; a mismatch names the optimizer, the
   setting and the step. With Adam's bias correction removed, the comparison fails.
 * "Copy as TensorFlow" copies code that, run with Python, prints what the widget shows.
+* "Copy link": the link copied after 15 Adam steps reopens, in a new browser context, on
+  the same w, b and loss; the address follows the state without new history entries; a
+  link pasted into the open page opens; a refused clipboard points to the address bar; and
+  every malformed or hostile fragment leaves the explorer on its defaults, with no error.
 * In Chromium: stepping, the diverging preset, Adam against SGD, the keyboard alone, the
   live region, reduced motion, no JavaScript, 360 px, axe and requests to other hosts.
 * The data file is what its generator makes; the explorer's own JS and CSS fit the budget.
@@ -19,6 +23,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -259,12 +264,12 @@ def focused(page) -> str:
 def test_the_keyboard_alone_runs_every_control(explorer):
     explorer.focus("#explorer-rate")
     reached = []
-    for _ in range(12):
+    for _ in range(14):
         reached.append(focused(explorer))
         explorer.keyboard.press("Tab")
     for control in ["explorer-rate", "Crawls (0.001)", "Good (0.1)", "Diverges (1.05)", "explorer-optimizer",
                     "explorer-batch", "explorer-seed", "explorer-step", "explorer-play",
-                    "explorer-reset", "explorer-copy"]:
+                    "explorer-reset", "explorer-copy", "explorer-link"]:
         assert control in reached, f"Tab never reaches {control}: {reached}"
 
     explorer.focus("#explorer-rate")
@@ -294,6 +299,12 @@ def test_the_keyboard_alone_runs_every_control(explorer):
     explorer.focus("text=Crawls (0.001)")
     explorer.keyboard.press("Enter")
     assert explorer.text_content("#explorer-rate-value") == "0.001"
+    explorer.focus("#explorer-link")
+    explorer.keyboard.press("Enter")
+    explorer.wait_for_function("() => document.querySelector('#explorer-copy-status').textContent !== ''")
+    said = explorer.text_content("#explorer-copy-status")
+    assert said.startswith("Copied a link to step 0") or "address bar" in said, said
+    assert explorer.get_attribute("#explorer-copy-status", "aria-live") == "polite"
 
 
 @pytest.mark.browser
@@ -345,6 +356,8 @@ def test_after_use_axe_finds_nothing_serious_and_nothing_scrolls_sideways(browse
     press_step(page, 5)
     page.click("text=Diverges (1.05)")
     press_step(page, 5)
+    page.click("#explorer-link")
+    page.wait_for_function("() => document.querySelector('#explorer-copy-status').textContent !== ''")
     violations = Axe().run(page, context={"include": [[".md-content"]]}).response["violations"]
     serious = [f"{v['id']} ({v['impact']}): {v['help']} at {n['target']}"
                for v in violations if v["impact"] in ("serious", "critical") for n in v["nodes"]]
@@ -394,6 +407,191 @@ def test_copied_code_prints_what_the_widget_shows(browser, site_url, tmp_path, o
     assert last[1].strip() == widget["step"]
     for name, value in zip(("w", "b", "loss"), last.groups()[1:]):
         assert abs(float(value) - float(widget[name])) <= 1.5e-4 + 1e-5 * abs(float(value)), (name, value, widget)
+
+
+# --------------------------------------------------------------------------- Copy link
+
+DEFAULTS = {"optimizer": "sgd", "rate": "0.1", "batch": "32", "seed": "0"}
+ADAM_15 = "optimizer=adam&rate=0.05&batch=32&seed=0&step=15"
+CLIPBOARD = ["clipboard-read", "clipboard-write"]
+
+
+def controls(page) -> dict[str, str]:
+    return page.evaluate("""() => ({optimizer: document.querySelector('#explorer-optimizer').value,
+        rate: document.querySelector('#explorer-rate-value').textContent,
+        batch: document.querySelector('#explorer-batch').value,
+        seed: document.querySelector('#explorer-seed').value})""")
+
+
+def fragment(page) -> str:
+    return urlsplit(page.url).fragment
+
+
+def engine_shows(page, settings: dict, steps: int) -> dict[str, str]:
+    """What the page should show for a run: the engine's numbers, as the page writes them."""
+    return page.evaluate(
+        """([data, settings, steps]) => { const E = window.ExplorerEngine;
+            const run = E.makeRun(E.loadPoints(data), settings);
+            for (let i = 0; i < steps; i++) run.step();
+            const s = run.state(), f = v => Number.isFinite(v) ? v.toFixed(4) : String(v);
+            return {step: String(s.step), w: f(s.w), b: f(s.b), gw: f(s.gw), gb: f(s.gb), loss: f(s.loss)}; }""",
+        [json.loads(POINTS.read_text(encoding="utf-8")), settings, steps],
+    )
+
+
+@contextlib.contextmanager
+def opened(browser, url: str, **options):
+    """The explorer at ``url`` in a new browser context; on leaving without an error, it
+    asserts that nothing went to another host and nothing failed (``Watched``)."""
+    watched = Watched(browser, url, **options)
+    try:
+        watched.page.wait_for_selector("#explorer-link")
+        yield watched.page
+    except BaseException:
+        watched._stack.close()
+        raise
+    watched.close()
+
+
+def set_hash(page, value: str) -> None:
+    """Change the fragment of the open page as a reader pasting a link does, and wait until the
+    page's own hashchange listeners have run."""
+    page.evaluate("""value => new Promise(done => {
+        window.addEventListener('hashchange', () => setTimeout(done), {once: true});
+        window.location.hash = value; })""", value)
+
+
+@pytest.mark.browser
+def test_a_copied_link_reopens_the_same_state_in_a_new_context(browser, site_url):
+    with opened(browser, site_url + PAGE, permissions=CLIPBOARD) as page:
+        choose(page, "adam", 0.05, 32, 0)
+        press_step(page, 15)
+        before, settings = shown(page), controls(page)
+        page.click("#explorer-link")
+        page.wait_for_function(
+            "() => document.querySelector('#explorer-copy-status').textContent.startsWith('Copied a link')")
+        link = page.evaluate("() => navigator.clipboard.readText()")
+        address = page.url
+
+    assert before["step"] == "15" and settings == {"optimizer": "adam", "rate": "0.05", "batch": "32", "seed": "0"}
+    assert urlsplit(link).fragment == ADAM_15, link
+    assert link == address, "the address bar holds the link Copy link copied"
+    with opened(browser, link) as page:
+        after, reopened, status = shown(page), controls(page), page.text_content("#explorer-status")
+    assert {k: after[k] for k in ("step", "w", "b", "loss")} == {k: before[k] for k in ("step", "w", "b", "loss")}
+    assert after == before and reopened == settings
+    assert status.startswith("Opened the link: Adam, learning rate 0.05, step 15:"), status
+
+
+HOSTILE = {
+    "rate out of range": "optimizer=adam&rate=5&batch=32&seed=0&step=15",
+    "rate between the slider's stops": "optimizer=adam&rate=0.03&batch=32&seed=0&step=15",
+    "rate written another way": "optimizer=adam&rate=5e-2&batch=32&seed=0&step=15",
+    "negative rate": "optimizer=adam&rate=-0.05&batch=32&seed=0&step=15",
+    "rate NaN": "optimizer=adam&rate=NaN&batch=32&seed=0&step=15",
+    "rate Infinity": "optimizer=adam&rate=Infinity&batch=32&seed=0&step=15",
+    "step NaN": "optimizer=adam&rate=0.05&batch=32&seed=0&step=NaN",
+    "huge step": "optimizer=adam&rate=0.05&batch=32&seed=0&step=1000000000",
+    "step with 400 digits": "optimizer=adam&rate=0.05&batch=32&seed=0&step=" + "9" * 400,
+    "one step past the maximum": "optimizer=sgd&rate=0.1&batch=32&seed=0&step=201",
+    "a step the diverging run never reaches": "optimizer=sgd&rate=1.1&batch=32&seed=0&step=175",
+    "negative step": "optimizer=adam&rate=0.05&batch=32&seed=0&step=-1",
+    "fractional step": "optimizer=adam&rate=0.05&batch=32&seed=0&step=1.5",
+    "batch size not offered": "optimizer=adam&rate=0.05&batch=7&seed=0&step=15",
+    "batch size zero": "optimizer=adam&rate=0.05&batch=0&seed=0&step=15",
+    "seed not offered": "optimizer=adam&rate=0.05&batch=32&seed=99&step=15",
+    "negative seed": "optimizer=adam&rate=0.05&batch=32&seed=-1&step=15",
+    "unknown optimizer": "optimizer=rmsprop&rate=0.05&batch=32&seed=0&step=15",
+    "optimizer in capitals": "optimizer=ADAM&rate=0.05&batch=32&seed=0&step=15",
+    "__proto__ as optimizer": "optimizer=__proto__&rate=0.05&batch=32&seed=0&step=15",
+    "script text as optimizer": "optimizer=%3Cscript%3Ewindow.hostile%3D1%3C%2Fscript%3E&rate=0.05&batch=32&seed=0&step=15",
+    "markup in a value": "optimizer=adam%22%3E%3Cimg%20src%3Dx%20onerror%3D%22window.hostile%3D1%22%3E"
+                         "&rate=0.05&batch=32&seed=0&step=15",
+    "script text as an extra key": ADAM_15 + "&%3Cscript%3Ewindow.hostile%3D1%3C%2Fscript%3E=1",
+    "__proto__ as an extra key": "__proto__=1&" + ADAM_15,
+    "a key twice": ADAM_15 + "&step=3",
+    "a key missing": "optimizer=adam&rate=0.05&batch=32&step=15",
+    "a javascript: address": "javascript:window.hostile=1",
+    "broken percent escapes": "optimizer=%E0%A4%A&rate=0.05&batch=32&seed=0&step=%",
+    "too long": ADAM_15 + "&pad=" + "x" * 300,
+    "a heading's anchor": "what-keras-recorded",
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("hostile", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_malformed_or_hostile_fragment_leaves_the_defaults(browser, site_url, hostile):
+    with opened(browser, site_url + PAGE + "#" + hostile) as page:  # no error, no other host
+        assert controls(page) == DEFAULTS
+        assert shown(page) == engine_shows(page, {"optimizer": "sgd", "learningRate": 0.1, "batchSize": 32, "seed": 0}, 0)
+        assert page.text_content("#explorer-status").startswith("Ready. SGD, learning rate 0.1, step 0:")
+        assert page.evaluate("() => window.hostile") is None, "the fragment's script ran"
+        assert "hostile" not in page.content(), "the fragment's text is in the page"
+        press_step(page, 1)
+        assert shown(page)["step"] == "1" and fragment(page) == "optimizer=sgd&rate=0.1&batch=32&seed=0&step=1"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("link, loss", [
+    ("optimizer=sgd&rate=0.1&batch=32&seed=0&step=200", None),  # the most steps a link may ask for
+    ("optimizer=sgd&rate=1.1&batch=32&seed=0&step=174", "Infinity"),  # where this run stops
+])
+def test_links_at_the_limits_open(browser, site_url, link, loss):
+    settings = {"optimizer": "sgd", "learningRate": float(dict(p.split("=") for p in link.split("&"))["rate"]),
+                "batchSize": 32, "seed": 0}
+    steps = int(link.rsplit("=", 1)[1])
+    with opened(browser, site_url + PAGE + "#" + link) as page:
+        assert shown(page) == engine_shows(page, settings, steps)
+        assert loss is None or shown(page)["loss"] == loss
+
+
+@pytest.mark.browser
+def test_the_address_follows_the_state_without_new_history_entries(explorer):
+    assert fragment(explorer) == "", "loading the page leaves its address alone"
+    entries = explorer.evaluate("() => history.length")
+    press_step(explorer, 3)
+    assert fragment(explorer) == "optimizer=sgd&rate=0.1&batch=32&seed=0&step=3"
+    explorer.select_option("#explorer-optimizer", "momentum")
+    explorer.select_option("#explorer-batch", "8")
+    press_step(explorer, 2)
+    assert fragment(explorer) == "optimizer=momentum&rate=0.1&batch=8&seed=0&step=2"
+    explorer.click("#explorer-reset")
+    assert fragment(explorer) == "optimizer=momentum&rate=0.1&batch=8&seed=0&step=0"
+    explorer.click("text=Diverges (1.05)")
+    explorer.click("#explorer-play")
+    explorer.wait_for_function("() => Number(document.querySelector('[data-name=step]').textContent) >= 4")
+    assert fragment(explorer) == "optimizer=momentum&rate=1.05&batch=8&seed=0&step=0", "updated while playing"
+    explorer.click("#explorer-play")
+    assert fragment(explorer) == f"optimizer=momentum&rate=1.05&batch=8&seed=0&step={shown(explorer)['step']}"
+    assert explorer.evaluate("() => history.length") == entries
+
+
+@pytest.mark.browser
+def test_a_link_pasted_into_the_open_explorer_opens_and_an_anchor_changes_nothing(explorer):
+    press_step(explorer, 2)
+    set_hash(explorer, "optimizer=momentum&rate=0.2&batch=8&seed=3&step=7")
+    assert controls(explorer) == {"optimizer": "momentum", "rate": "0.2", "batch": "8", "seed": "3"}
+    opened = shown(explorer)
+    assert opened == engine_shows(explorer, {"optimizer": "momentum", "learningRate": 0.2, "batchSize": 8, "seed": 3}, 7)
+    for other in ("things-to-try", HOSTILE["unknown optimizer"], HOSTILE["huge step"]):
+        set_hash(explorer, other)
+        assert shown(explorer) == opened, f"#{other} changed the explorer"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("refuse", [
+    "navigator.clipboard.writeText = () => Promise.reject(new DOMException('Denied', 'NotAllowedError'))",
+    "Object.defineProperty(navigator, 'clipboard', {value: undefined})",
+], ids=["copying refused", "no clipboard"])
+def test_when_copying_fails_copy_link_points_to_the_address_bar(browser, site_url, refuse):
+    with opened(browser, site_url + PAGE) as page:
+        page.evaluate(f"() => {{ {refuse}; }}")
+        press_step(page, 4)
+        set_hash(page, "what-keras-recorded")  # the reader followed a heading's link meanwhile
+        page.click("#explorer-link")
+        page.wait_for_function(
+            "() => document.querySelector('#explorer-copy-status').textContent.includes('address bar')")
+        assert fragment(page) == "optimizer=sgd&rate=0.1&batch=32&seed=0&step=4"
 
 
 # --------------------------------------------------------------------------- the build hook

@@ -7,6 +7,18 @@
  * Keras snippets read too. "Copy as TensorFlow" fills in the template snippet shown on the
  * page (<div id="explorer-template">) with the current settings.
  *
+ * Shareable state: the settings and the step count live in the address's fragment,
+ * #optimizer=adam&rate=0.05&batch=32&seed=0&step=15 (LINK_KEYS, in that order). Opening such
+ * an address replays the run to that step, so it shows the same numbers; "Copy link" copies
+ * it. The fragment is untrusted: it is read with URLSearchParams and used only when it has
+ * exactly those five keys, each once, each value one the controls themselves offer (the
+ * slider's RATES, the selects' options), and a step count from 0 to MAX_STEPS that the run
+ * reaches. Anything else (a heading's anchor, a typo, text a stranger wrote) is ignored and
+ * the explorer starts on its defaults. Fragment text is never shown or put into the page.
+ * After the first change the address follows the state with history.replaceState (while
+ * playing, at each pause), so steps add no history entries; a valid fragment pasted into
+ * the open page is restored too.
+ *
  * Accessibility: native labelled controls (keyboard works), a polite live region updated
  * on step, pause, reset and setting changes (never at each animation frame), and with
  * prefers-reduced-motion the Play button runs ten steps at once instead of animating.
@@ -21,7 +33,9 @@
   var PRESETS = [["Crawls", 0.001], ["Good", 0.1], ["Diverges", 1.05]];
   var OPTIMIZER_NAMES = { sgd: "SGD", momentum: "SGD with momentum", adam: "Adam" };
   var BATCHES = [32, 16, 8, 4];
-  var MAX_STEPS = 200;
+  var MAX_STEPS = 200;  // also the most steps a link may ask for (CONTRIBUTING.md says so)
+  var LINK_KEYS = ["optimizer", "rate", "batch", "seed", "step"];
+  var MAX_FRAGMENT = 200;  // characters: a valid fragment is under 60
   var STEPS_PER_SECOND = 8;
   var REDUCED_STEPS = 10;
   var W_RANGE = [-2, 5];
@@ -96,7 +110,7 @@
     var surface = E.surface(points);
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var settings = { optimizer: "sgd", learningRate: 0.1, batchSize: 32, seed: 0 };
-    var run, trail, previous = null, playing = false, lastTime = 0, owed = 0;
+    var run, trail, previous = null, playing = false, lastTime = 0, owed = 0, linked = false;
 
     root.textContent = "";
     root.classList.add("explorer--ready");
@@ -130,6 +144,7 @@
     var playButton = el("button", { type: "button", class: "md-button", id: "explorer-play", "aria-pressed": "false" }, buttons, reduced ? "Run " + REDUCED_STEPS + " steps" : "Play");
     var resetButton = el("button", { type: "button", class: "md-button", id: "explorer-reset" }, buttons, "Reset");
     var copyButton = el("button", { type: "button", class: "md-button", id: "explorer-copy" }, buttons, "Copy as TensorFlow");
+    var linkButton = el("button", { type: "button", class: "md-button", id: "explorer-link" }, buttons, "Copy link");
 
     var numbers = el("dl", { class: "explorer__numbers", id: "explorer-numbers" }, root);
     var shown = {};
@@ -194,6 +209,7 @@
       dot.setAttribute("cy", clamp(surfacePlot.y(s.b), -1e4, 1e4));
       oldPath.setAttribute("d", previous ? pathData(surfacePlot, previous.trail) : "");
       drawLoss();
+      remember();
     }
 
     function drawLoss() {
@@ -246,6 +262,11 @@
       changed();
     }
 
+    function showRate() {
+      rateValue.textContent = String(settings.learningRate);
+      rate.setAttribute("aria-valuetext", String(settings.learningRate));
+    }
+
     function changed() {
       pause();
       settings = {
@@ -254,10 +275,79 @@
         batchSize: Number(batch.value),
         seed: Number(seed.value),
       };
-      rateValue.textContent = String(settings.learningRate);
-      rate.setAttribute("aria-valuetext", String(settings.learningRate));
+      showRate();
       restart(true);
       announce("Starting again:");
+    }
+
+    /* The fragment for the current state, in LINK_KEYS order. */
+    function fragment() {
+      return new URLSearchParams([["optimizer", settings.optimizer], ["rate", String(settings.learningRate)],
+        ["batch", String(settings.batchSize)], ["seed", String(settings.seed)],
+        ["step", String(run.state().step)]]).toString();
+    }
+
+    /*
+     * The address bar follows the state: after the first change (loading leaves it alone),
+     * and while playing only when it pauses (browsers limit replaceState to ~100 per 30 s).
+     */
+    function remember() {
+      if (!linked || playing || window.location.hash === "#" + fragment()) return;
+      try {
+        window.history.replaceState(window.history.state, "", "#" + fragment());
+      } catch (error) {
+        /* a sandboxed copy of the page: Copy link still works */
+      }
+    }
+
+    function offered(node) {
+      return Array.prototype.map.call(node.options, function (option) { return option.value; });
+    }
+
+    /*
+     * The state a fragment names, or null unless it is exactly one the explorer can show:
+     * the five LINK_KEYS once each, values the controls offer, a step the run reaches.
+     */
+    function fromFragment(text) {
+      try {
+        if (!text || text.length > MAX_FRAGMENT) return null;
+        var found = Object.create(null), count = 0;
+        new URLSearchParams(text).forEach(function (value, key) {
+          count += 1;
+          if (LINK_KEYS.indexOf(key) >= 0 && !(key in found)) found[key] = value;
+        });
+        if (count !== LINK_KEYS.length || Object.keys(found).length !== LINK_KEYS.length) return null;
+        var allowed = { optimizer: offered(optimizer), rate: RATES.map(String), batch: offered(batch), seed: offered(seed) };
+        var bad = Object.keys(allowed).some(function (key) { return allowed[key].indexOf(found[key]) < 0; });
+        if (bad || !/^(0|[1-9][0-9]{0,2})$/.test(found.step) || Number(found.step) > MAX_STEPS) return null;
+        var link = {
+          settings: { optimizer: found.optimizer, learningRate: Number(found.rate), batchSize: Number(found.batch), seed: Number(found.seed) },
+          steps: Number(found.step),
+        };
+        var trial = E.makeRun(points, link.settings);
+        for (var i = 0; i < link.steps; i++) {
+          if (!Number.isFinite(trial.state().loss)) return null; // the run stops before that step
+          trial.step();
+        }
+        return link;
+      } catch (error) {
+        return null;
+      }
+    }
+
+    /* Show a link's state: its settings in the controls, its run replayed to its step. */
+    function open(link, prefix) {
+      pause();
+      optimizer.value = link.settings.optimizer;
+      batch.value = String(link.settings.batchSize);
+      seed.value = String(link.settings.seed);
+      rate.value = RATES.indexOf(link.settings.learningRate);
+      settings = link.settings;
+      showRate();
+      restart(true);
+      for (var i = 0; i < link.steps; i++) stepOnce();
+      draw();
+      announce(prefix);
     }
 
     function frame(time) {
@@ -302,6 +392,7 @@
     function pause() {
       if (!playing) return;
       playing = false;
+      remember();
       playButton.textContent = "Play";
       playButton.setAttribute("aria-pressed", "false");
       announce("Paused.");
@@ -327,6 +418,24 @@
       }
     }
 
+    function copyLink() {
+      pause();
+      remember();
+      var address = window.location.href.split("#")[0] + "#" + fragment();
+      function failed() {
+        copyStatus.textContent = "Your browser did not allow copying. Copy the address in the address bar " +
+          "instead: it holds these settings and this step.";
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(address).then(function () {
+          copyStatus.textContent = "Copied a link to step " + run.state().step + " with these settings. " +
+            "Opening it shows the same numbers.";
+        }, failed);
+      } else {
+        failed();
+      }
+    }
+
     [optimizer, batch, seed].forEach(function (node) { node.addEventListener("change", changed); });
     rate.addEventListener("input", changed);
     stepButton.addEventListener("click", function () {
@@ -346,12 +455,22 @@
       announce("Reset:");
     });
     copyButton.addEventListener("click", copy);
+    linkButton.addEventListener("click", copyLink);
+    window.addEventListener("hashchange", function () {
+      var link = fromFragment(window.location.hash.slice(1));
+      if (link && window.location.hash !== "#" + fragment()) open(link, "Opened the link:");
+    });
 
-    rate.value = RATES.indexOf(settings.learningRate);
-    rateValue.textContent = String(settings.learningRate);
-    rate.setAttribute("aria-valuetext", String(settings.learningRate));
-    restart(false);
-    announce("Ready.");
+    var opened = fromFragment(window.location.hash.slice(1));
+    if (opened) {
+      open(opened, "Opened the link:");
+    } else {
+      rate.value = RATES.indexOf(settings.learningRate);
+      showRate();
+      restart(false);
+      announce("Ready.");
+    }
+    linked = true;
   }
 
   function start() {
