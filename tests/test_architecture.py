@@ -62,7 +62,7 @@ def test_the_layout_module_imports_only_the_standard_library():
     assert not bad, f"snipcheck/layout.py imports {bad}: the hooks import it, so it must stay standard library only"
 
 
-@pytest.mark.parametrize("module", sorted((ROOT / "snipcheck").glob("*.py")), ids=rel)
+@pytest.mark.parametrize("module", sorted((ROOT / "snipcheck").rglob("*.py")), ids=rel)
 def test_the_engine_never_imports_the_tests(module):
     bad = [m for m in imports(module) if top(m) in ("tests", "conftest")]
     assert not bad, f"{rel(module)} imports {bad}: shared helpers belong in the package, not in tests/"

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from snipcheck import cache as snipcache
-from snipcheck import compare, layout, outputs, rules, run
+from snipcheck import compare, layout, outputs, run
+from snipcheck.rules import pages, seeds
 
 # --------------------------------------------------------------------------- the compare
 
@@ -527,7 +528,7 @@ def test_test_only_tools_do_not_change_the_fingerprint(monkeypatch):
 )
 def test_the_seed_rule_reads_the_code(tmp_path, code, seeded):
     snippet = write(tmp_path, "s.py", code)
-    problems = rules.seed_problems(snippet)
+    problems = seeds.seed_problems(snippet)
     assert (not problems) is seeded, problems
     if problems:
         assert "s.py uses Keras but never calls keras.utils.set_random_seed(...)" in problems[0]
@@ -548,19 +549,19 @@ RAW = {
 @pytest.mark.parametrize("name", sorted(RAW))
 def test_raw_html_that_runs_fails_naming_the_page(tmp_path, name):
     page = write(tmp_path, "page.md", "# Title\n\n" + RAW[name])
-    problems = rules.raw_html_problems(page)
+    problems = pages.raw_html_problems(page)
     assert problems, name
     assert all(str(page) in p and "Pages hold text, not code that runs" in p for p in problems)
 
 
 def test_code_about_html_is_not_raw_html(tmp_path):
     page = write(tmp_path, "page.md", "Use `<script>` tags? No.\n\n```html\n<script>alert(1)</script>\n```\n")
-    assert rules.raw_html_problems(page) == []
+    assert pages.raw_html_problems(page) == []
 
 
 @pytest.mark.parametrize("page", [*layout.pages(), layout.ROOT / "CONTRIBUTING.md"], ids=layout.rel)
 def test_no_page_holds_raw_html_that_runs(page):
-    problems = rules.raw_html_problems(page)
+    problems = pages.raw_html_problems(page)
     assert not problems, "\n".join(problems)
 
 

@@ -1,0 +1,9 @@
+"""The content rules: what a page, a snippet or the built site must hold. Each rule returns
+its problems, and each problem names the file and the fix; a test in ``tests/`` calls it and
+proves, on a broken copy, that it fails. One module per subject::
+
+    pages        a page's source: code blocks are inclusions, every output paired with its
+                 snippet and its recorded-with entry, no raw HTML that runs
+    seeds        a snippet that uses Keras or TensorFlow seeds itself (read as code)
+    prose        built pages: typed numbers that no run shows, code that no snippet holds
+"""
