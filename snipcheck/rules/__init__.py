@@ -6,4 +6,5 @@ proves, on a broken copy, that it fails. One module per subject::
                  snippet and its recorded-with entry, no raw HTML that runs
     seeds        a snippet that uses Keras or TensorFlow seeds itself (read as code)
     prose        built pages: typed numbers that no run shows, code that no snippet holds
+    quiz         quiz keys: one marked option, named by the explanation, equal to the output
 """
