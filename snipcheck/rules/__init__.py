@@ -7,4 +7,5 @@ proves, on a broken copy, that it fails. One module per subject::
     seeds        a snippet that uses Keras or TensorFlow seeds itself (read as code)
     prose        built pages: typed numbers that no run shows, code that no snippet holds
     quiz         quiz keys: one marked option, named by the explanation, equal to the output
+    practice     practice problems: complete, and the key agrees with the solution and output
 """
