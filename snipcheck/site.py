@@ -118,6 +118,20 @@ def load_hook(name: str):
     return module
 
 
+# Notebook pages: docs/**/*.ipynb, served at <path>/ like Markdown pages.
+NOTEBOOK_PAGES = sorted(
+    "/" + str(p.relative_to(ROOT / "docs").with_suffix("")).replace(os.sep, "/") + "/"
+    for p in (ROOT / "docs").rglob("*.ipynb")
+)
+
+
+def page_of(site: Path, file: Path) -> str:
+    """The address of a built file, relative to the site's root: '/a/b/' for a/b/index.html."""
+    rel = file.relative_to(site).as_posix()
+    return "/" + rel[: -len("index.html")] if rel.endswith("index.html") else "/" + rel
+
+
+
 def pages(site: Path) -> list[str]:
     """Every page's path, from the sitemap MkDocs writes."""
     import xml.etree.ElementTree as ET

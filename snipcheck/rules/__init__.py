@@ -8,4 +8,7 @@ proves, on a broken copy, that it fails. One module per subject::
     prose        built pages: typed numbers that no run shows, code that no snippet holds
     quiz         quiz keys: one marked option, named by the explanation, equal to the output
     practice     practice problems: complete, and the key agrees with the solution and output
+    links        internal links and anchors of the built HTML resolve
+    html         the Nu Html Checker (vnu.jar) on the built HTML, its messages as problems
+    theme_owned  what the theme or a plugin puts in every build: allowed once, with a reason
 """
