@@ -213,49 +213,53 @@ def test_the_kernel_confines_children_where_it_can(network_results):
 # --------------------------------------------------------------------------- processes
 
 
+# Each writes its child's pid to PID_FILE, so the test can see whether the child outlived it.
+PROCESS_SNIPPETS = {
+    "timeout": """\
+        # snipcheck: timeout=4
+        import subprocess
+        from pathlib import Path
+        p = subprocess.Popen(["sleep", "1000"])
+        Path(PID_FILE).write_text(str(p.pid))
+        subprocess.run(["sleep", "1000"])
+        """,
+    "background": """\
+        import subprocess
+        from pathlib import Path
+        p = subprocess.Popen(["sleep", "1000"])
+        Path(PID_FILE).write_text(str(p.pid))
+        print("left a process behind")
+        """,
+    "fork": """\
+        import os
+        pid = os.fork()
+        print("which process?", pid)
+        """,
+    "exit0": """\
+        import os
+        print("bye", flush=True)
+        os._exit(0)
+        """,
+    "sigkill": """\
+        import os, signal
+        print("about to die", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """,
+    "thread": """\
+        import threading, time
+        threading.Thread(target=time.sleep, args=(1000,), name="forever").start()
+        print("main thread done")
+        """,
+}
+
+
 @pytest.fixture(scope="module")
 def process_results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("processes")
     pids = folder / "pids"
     pids.mkdir()
-    code = {
-        "timeout": f"""\
-            # snipcheck: timeout=4
-            import subprocess
-            from pathlib import Path
-            p = subprocess.Popen(["sleep", "1000"])
-            Path({str(pids / 'timeout')!r}).write_text(str(p.pid))
-            subprocess.run(["sleep", "1000"])
-            """,
-        "background": f"""\
-            import subprocess
-            from pathlib import Path
-            p = subprocess.Popen(["sleep", "1000"])
-            Path({str(pids / 'background')!r}).write_text(str(p.pid))
-            print("left a process behind")
-            """,
-        "fork": """\
-            import os
-            pid = os.fork()
-            print("which process?", pid)
-            """,
-        "exit0": """\
-            import os
-            print("bye", flush=True)
-            os._exit(0)
-            """,
-        "sigkill": """\
-            import os, signal
-            print("about to die", flush=True)
-            os.kill(os.getpid(), signal.SIGKILL)
-            """,
-        "thread": """\
-            import threading, time
-            threading.Thread(target=time.sleep, args=(1000,), name="forever").start()
-            print("main thread done")
-            """,
-    }
-    snippets = {name: write(folder, f"{name}.py", text) for name, text in code.items()}
+    snippets = {name: write(folder, f"{name}.py", text.replace("PID_FILE", repr(str(pids / name))))
+                for name, text in PROCESS_SNIPPETS.items()}
     results = run.run_many(list(snippets.values()), jobs=2)
     return {name: results[path] for name, path in snippets.items()}, pids
 
@@ -346,26 +350,29 @@ def test_a_stopped_parent_stops_the_refresh(tmp_path):
 # --------------------------------------------------------------------------- warnings and outputs
 
 
+MISC_SNIPPETS = {
+    "logging": "import logging\nlogging.getLogger('keras').warning('odd input')\nprint('x')\n",
+    "absl": "from absl import logging\nlogging.warning('absl says so')\nprint('x')\n",
+    "retracing": textwrap.dedent("""\
+        import tensorflow as tf
+        @tf.function
+        def double(x):
+            return x * 2
+        for i in range(8):
+            double(i)
+        print("x")
+        """),
+    "empty": "import sys\nprint('only stderr', file=sys.stderr)\n",
+    "not utf-8": "import sys\nsys.stdout.flush()\nsys.stdout.buffer.write(b'caf\\xe9\\n')\n",
+    "oversized": "print('x' * 70_000)\n",
+}
+
+
 @pytest.fixture(scope="module")
 def misc_results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("misc")
-    code = {
-        "logging": "import logging\nlogging.getLogger('keras').warning('odd input')\nprint('x')\n",
-        "absl": "from absl import logging\nlogging.warning('absl says so')\nprint('x')\n",
-        "retracing": textwrap.dedent("""\
-            import tensorflow as tf
-            @tf.function
-            def double(x):
-                return x * 2
-            for i in range(8):
-                double(i)
-            print("x")
-            """),
-        "empty": "import sys\nprint('only stderr', file=sys.stderr)\n",
-        "not utf-8": "import sys\nsys.stdout.flush()\nsys.stdout.buffer.write(b'caf\\xe9\\n')\n",
-        "oversized": "print('x' * 70_000)\n",
-    }
-    snippets = {name: write(folder, name.replace(" ", "_").replace("-", "") + ".py", text) for name, text in code.items()}
+    snippets = {name: write(folder, name.replace(" ", "_").replace("-", "") + ".py", text)
+                for name, text in MISC_SNIPPETS.items()}
     results = run.run_many(list(snippets.values()), jobs=2)
     return {name: results[path] for name, path in snippets.items()}
 
