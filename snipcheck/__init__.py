@@ -15,10 +15,12 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
                no warnings; the same in a notebook kernel
     cache      verified runs, keyed on everything that can change an output; one switch
     outputs    check and refresh recorded outputs, version stamps
-    rules      static rules: blocks are inclusions, outputs paired, seeds, no raw HTML that runs
+    rules/     the content rules, one module per subject (its docstring maps them): pages,
+               seeds, prose, quiz, practice, links, html, theme_owned; tests/ calls them
     notebooks  notebook pages generated from percent-format snippets, same guards
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
+    gate       the browser gate: every page in Chromium (axe, Tab walk, widths), per view
     bench      ``nox -s bench``: speed and size, side by side
 
 ``python -m snipcheck`` is the command line (see ``__main__``).
