@@ -6,7 +6,7 @@ hash of its exact text, computed here at build time. A script that comes from th
 source (a ``<script>`` in the Markdown, or in a notebook's Markdown cell or output) gets no
 hash, so the browser refuses it, as it refuses an ``onload=`` attribute or a ``javascript:``
 link (``tests/test_hardening.py`` checks that no
-page reports a violation, and ``snipcheck.rules.raw_html_problems`` names such a page before
+page reports a violation, and ``snipcheck.rules.pages.raw_html_problems`` names such a page before
 it is built). The policy is a ``<meta http-equiv>`` tag, the first child of ``<head>``, so it
 covers every script after it; GitHub Pages cannot send headers.
 

@@ -10,6 +10,7 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     numeric    one numeric path on every CPU: the kernel settings applied before TensorFlow
                is imported                                      (standard library only)
     run        TensorFlow preloaded once, one forked child per snippet, the scheduler, Result
+    status     how a run ended: one Status per outcome, with its headline and its fix
     detector   the second run as another CPU: refuses an output another CPU prints differently
     guards     audit hooks: no network, no repository writes, no fork, no warnings; the same
                in a notebook kernel
@@ -19,12 +20,13 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     store      one atomic, signed JSON store behind one switch (SNIPCHECK_CACHE)
     cache      verified runs, keyed on everything that can change an output
     outputs    check and refresh recorded outputs, version stamps
-    rules      static rules: blocks are inclusions, outputs paired, seeds, no raw HTML that runs
-    prose      numbers typed in prose and code shown on pages come from runs and snippets
+    rules/     the content rules, one module per subject (its docstring maps them): pages,
+               seeds, prose, quiz, practice, links, html, theme_owned; tests/ calls them
     notebooks  notebook pages generated from percent-format snippets, same guards and
                confinement
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
+    gate       the browser gate: every page in Chromium (axe, Tab walk, widths), per view
     bench      ``nox -s bench``: speed and size, side by side
     pytest_plugin  the test run's shape: markers, ``--only PATH``, one message per failure
 

@@ -252,3 +252,41 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+# --------------------------------------------------------------------------- finding survivors
+
+
+def sleep_argument() -> str:
+    """A duration for ``sleep`` that no other process has: the tests start real processes
+    with it and look for them afterwards (``left_running``)."""
+    import uuid
+
+    return f"1000.{uuid.uuid4().int % 10**8:08d}"
+
+
+def left_running(argument: str, within: float = 5.0) -> list[str]:
+    """The processes (pid: command line) still running with ``argument`` after up to
+    ``within`` seconds. Any found are then killed, by their id: a failing check leaves
+    nothing behind."""
+    import time
+
+    deadline = time.monotonic() + within
+    while True:
+        found = {}
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                args = cmdline.read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if argument.encode() in args:
+                found[int(cmdline.parent.name)] = b" ".join(args).decode(errors="replace").strip()
+        if not found or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    for pid in found:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return [f"{pid}: {line}" for pid, line in found.items()]

@@ -4,6 +4,7 @@ Debian's Chromium, list its pages. Used by the tests and by the bench."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -116,6 +117,20 @@ def load_hook(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# Notebook pages: docs/**/*.ipynb, served at <path>/ like Markdown pages.
+NOTEBOOK_PAGES = sorted(
+    "/" + str(p.relative_to(ROOT / "docs").with_suffix("")).replace(os.sep, "/") + "/"
+    for p in (ROOT / "docs").rglob("*.ipynb")
+)
+
+
+def page_of(site: Path, file: Path) -> str:
+    """The address of a built file, relative to the site's root: '/a/b/' for a/b/index.html."""
+    rel = file.relative_to(site).as_posix()
+    return "/" + rel[: -len("index.html")] if rel.endswith("index.html") else "/" + rel
+
 
 
 def pages(site: Path) -> list[str]:

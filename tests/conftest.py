@@ -8,14 +8,11 @@ the few lines that read /proc for ``processes``.
 from __future__ import annotations
 
 import os
-import signal
-import time
-import uuid
-from pathlib import Path
+import types
 
 import pytest
 
-from snipcheck import cache, detector, layout, pytest_plugin, run, site
+from snipcheck import cache, confinement, detector, layout, pytest_plugin, run, site
 
 
 @pytest.fixture
@@ -105,44 +102,11 @@ def browser():
         chromium.close()
 
 
-class Processes:
-    """Real processes a test starts, found again by a unique argument: ``sleep_argument()``
-    gives ``sleep`` a duration no other process has, and ``left_running(argument)`` lists the
-    processes whose command line still holds it."""
-
-    @staticmethod
-    def sleep_argument() -> str:
-        return f"1000.{uuid.uuid4().int % 10**8:08d}"
-
-    @staticmethod
-    def left_running(argument: str, within: float = 5.0) -> list[str]:
-        """The processes (pid: command line) still running with ``argument`` after up to
-        ``within`` seconds. Any found are then killed, by their id: a failing test leaves
-        nothing behind."""
-        deadline = time.monotonic() + within
-        while True:
-            found = {}
-            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-                try:
-                    args = cmdline.read_bytes().split(b"\0")
-                except OSError:
-                    continue
-                if argument.encode() in args:
-                    found[int(cmdline.parent.name)] = b" ".join(args).decode(errors="replace").strip()
-            if not found or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        for pid in found:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        return [f"{pid}: {line}" for pid, line in found.items()]
-
-
 @pytest.fixture(scope="session")
-def processes() -> Processes:
-    return Processes()
+def processes():
+    """Real processes a test starts, found again by a unique argument
+    (``snipcheck.confinement.sleep_argument`` and ``left_running``)."""
+    return types.SimpleNamespace(sleep_argument=confinement.sleep_argument, left_running=confinement.left_running)
 
 
 @pytest.fixture(scope="session")

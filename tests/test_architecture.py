@@ -5,6 +5,8 @@
 * ``snipcheck/layout.py`` importing anything but the standard library;
 * the engine importing from ``tests/``;
 * a test module importing another test module or ``conftest``;
+* a test module defining a helper longer than MAX_HELPER lines (rules and machinery live in
+  ``snipcheck/``; ``tests/`` holds tests and short fixtures);
 * a snippet importing the engine.
 """
 
@@ -22,6 +24,7 @@ STDLIB = set(sys.stdlib_module_names)
 # Parsers a hook may use instead of hand-written parsing (hooks/notebook_reader.py purges CSS
 # with them); each must be pinned in pyproject.toml's docs group: import name -> distribution.
 HOOK_LIBRARIES = {"mkdocs": "mkdocs", "tinycss2": "tinycss2", "bs4": "beautifulsoup4"}
+MAX_HELPER = 20  # lines of a top-level function or class in tests/ that is not a test
 
 
 def imports(path: Path) -> list[str]:
@@ -39,6 +42,18 @@ def imports(path: Path) -> list[str]:
 
 def top(name: str) -> str:
     return name.split(".")[0]
+
+
+def long_helpers(path: Path) -> list[str]:
+    """Top-level functions and classes of a file, tests left out, longer than MAX_HELPER lines
+    (decorators counted), as 'name (N lines)'."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not node.name.startswith("test_"):
+            length = node.end_lineno - min([node.lineno] + [d.lineno for d in node.decorator_list]) + 1
+            if length > MAX_HELPER:
+                found.append(f"{node.name} ({length} lines)")
+    return found
 
 
 @pytest.mark.parametrize("hook", sorted((ROOT / "hooks").glob("*.py")), ids=rel)
@@ -62,7 +77,7 @@ def test_the_layout_module_imports_only_the_standard_library():
     assert not bad, f"snipcheck/layout.py imports {bad}: the hooks import it, so it must stay standard library only"
 
 
-@pytest.mark.parametrize("module", sorted((ROOT / "snipcheck").glob("*.py")), ids=rel)
+@pytest.mark.parametrize("module", sorted((ROOT / "snipcheck").rglob("*.py")), ids=rel)
 def test_the_engine_never_imports_the_tests(module):
     bad = [m for m in imports(module) if top(m) in ("tests", "conftest")]
     assert not bad, f"{rel(module)} imports {bad}: shared helpers belong in the package, not in tests/"
@@ -72,6 +87,13 @@ def test_the_engine_never_imports_the_tests(module):
 def test_no_test_module_imports_another_or_conftest(test):
     bad = [m for m in imports(test) if top(m) in ("tests", "conftest") or top(m).startswith("test_")]
     assert not bad, f"{rel(test)} imports {bad}: share fixtures through conftest and helpers through snipcheck/"
+
+
+@pytest.mark.parametrize("test", sorted((ROOT / "tests").glob("*.py")), ids=rel)
+def test_no_test_module_defines_a_long_helper(test):
+    bad = long_helpers(test)
+    assert not bad, (f"{rel(test)} defines {bad}: a rule or a helper that long belongs in snipcheck/ "
+                     "(snipcheck/rules/ for content rules), called by the test; keep fixtures short")
 
 
 @pytest.mark.parametrize("snippet", discover(), ids=rel)
@@ -127,3 +149,9 @@ def test_the_maps_test_can_fail(tmp_path):
     problems = map_problems(package, "layout.py   paths\n")
     assert problems == [f"{rel(package / '__init__.py')}: the module map has no line for forgotten",
                         "README.md: the Layout has no line for snipcheck/forgotten.py"]
+
+
+def test_the_long_helper_test_can_fail(tmp_path):
+    helper = tmp_path / "test_long.py"
+    helper.write_text("@pytest.fixture\ndef made():\n" + "    x = 1\n" * MAX_HELPER + "\n\ndef test_x():\n    pass\n")
+    assert long_helpers(helper) == [f"made ({MAX_HELPER + 2} lines)"]

@@ -30,7 +30,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from snipcheck import layout, numeric, outputs, rules
+from snipcheck import layout, numeric, outputs
+from snipcheck.rules import pages, seeds
 from snipcheck.layout import RECORDED_WITH, ROOT
 from snipcheck.site import load_hook
 
@@ -55,9 +56,9 @@ def test_the_site_page_includes_the_guide_and_the_nav_lists_it_after_the_topics(
 def test_the_guide_types_no_python():
     problems = [
         f"CONTRIBUTING.md:{lineno}: a ```{language} block; the guide shows commands, Markdown and "
-        f"YAML only ({', '.join(sorted(rules.FREE))}). Point to a snippet under snippets/ instead."
-        for lineno, language, _ in rules.blocks(GUIDE)
-        if language not in rules.FREE
+        f"YAML only ({', '.join(sorted(pages.FREE))}). Point to a snippet under snippets/ instead."
+        for lineno, language, _ in pages.blocks(GUIDE)
+        if language not in pages.FREE
     ]
     assert not problems, "\n".join(problems)
 
@@ -100,7 +101,7 @@ def installed_tensorflow() -> str:
 
 
 def test_every_output_has_an_entry_and_every_entry_an_output():
-    problems = rules.recorded_with_problems()
+    problems = pages.recorded_with_problems()
     assert not problems, "\n".join(problems)
 
 
@@ -112,7 +113,7 @@ def test_entry_for_a_missing_output_is_reported(tmp_path):
     (folder / "new.out").write_text("2\n", encoding="utf-8")
     stamp = outputs.versions()
     (folder / RECORDED_WITH).write_text(json.dumps({"kept.out": stamp, "gone.out": stamp}), encoding="utf-8")
-    problems = rules.recorded_with_problems(tmp_path)
+    problems = pages.recorded_with_problems(tmp_path)
     assert len(problems) == 2, problems
     assert "has an entry for gone.out" in problems[1] and str(folder / "gone.out") in problems[1]
     assert f"Run: nox -s outputs -- {folder}" in problems[1]
@@ -126,7 +127,7 @@ def test_a_deleted_output_gets_one_fix(tmp_path):
     folder.mkdir()
     (folder / "kept.py").write_text("print(1)\n", encoding="utf-8")
     (folder / RECORDED_WITH).write_text(json.dumps({"kept.out": outputs.versions()}), encoding="utf-8")
-    problems = rules.recorded_with_problems(tmp_path) + rules.missing_outputs(tmp_path)
+    problems = pages.recorded_with_problems(tmp_path) + pages.missing_outputs(tmp_path)
     assert len(problems) == 1, problems
     assert problems[0].endswith(f"Record it with: nox -s outputs -- {folder / 'kept.py'}")
 
@@ -137,13 +138,13 @@ def output_titles(html: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "page", [p for p in sorted(layout.DOCS.rglob("*.md")) if rules.included_outputs(p)], ids=layout.rel
+    "page", [p for p in sorted(layout.DOCS.rglob("*.md")) if pages.included_outputs(p)], ids=layout.rel
 )
 def test_output_blocks_name_the_installed_tensorflow_and_platform(page, built_site):
     html = layout.built_page(built_site, page)
     titles = output_titles(html)
     tensorflow = installed_tensorflow()
-    for output in rules.included_outputs(page):
+    for output in pages.included_outputs(page):
         entry = json.loads((output.parent / RECORDED_WITH).read_text(encoding="utf-8"))[output.name]
         assert entry["tensorflow"] == tensorflow, (
             f"{layout.rel(output)} was recorded with TensorFlow {entry['tensorflow']}, but "
@@ -403,7 +404,7 @@ def test_orphan_output_names_the_file_and_the_fix(tmp_path):
     folder = tmp_path / "my-topic"
     folder.mkdir()
     (folder / "renamed.out").write_text("1\n", encoding="utf-8")
-    message = "\n".join(rules.orphan_outputs(tmp_path))
+    message = "\n".join(pages.orphan_outputs(tmp_path))
     assert "renamed.out has no snippet beside it (renamed.py is missing)" in message
     assert "Delete the output, or restore the snippet." in message
 
@@ -412,7 +413,7 @@ def test_missing_output_is_reported_by_the_page_check(tmp_path):
     folder = tmp_path / "my-topic"
     folder.mkdir()
     (folder / "fresh.py").write_text("print(1)\n", encoding="utf-8")
-    message = "\n".join(rules.missing_outputs(tmp_path))
+    message = "\n".join(pages.missing_outputs(tmp_path))
     assert "fresh.py has no recorded output" in message
     assert f"Record it with: nox -s outputs -- {folder / 'fresh.py'}" in message
 
@@ -430,7 +431,7 @@ def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
         typed on the page
         ```
         '''), encoding="utf-8")
-    message = "\n".join(rules.block_problems(page))
+    message = "\n".join(pages.block_problems(page))
     assert f"{page}:3: ```python block has inline content 'print(\"typed on the page\")'" in message
     assert "Move the code into a runnable file under snippets/<topic>/" in message
     assert f"{page}:7: ```text block has inline content 'typed on the page'" in message
@@ -440,6 +441,6 @@ def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
 def test_unseeded_snippet_names_the_file_and_the_fix(tmp_path):
     snippet = tmp_path / "noseed.py"
     snippet.write_text("import keras\nprint(keras.layers.Dense(1).units)\n", encoding="utf-8")
-    message = "\n".join(rules.seed_problems(snippet))
+    message = "\n".join(seeds.seed_problems(snippet))
     assert "noseed.py uses Keras but never calls keras.utils.set_random_seed(...)" in message
     assert "Seed it near the top" in message

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from snipcheck import layout, numeric, outputs, rules
+from snipcheck import layout, numeric, outputs
+from snipcheck.rules import pages
 
 CAPACITY = layout.SNIPPETS / "training-weights" / "claim_capacity.py"
 
@@ -54,7 +55,7 @@ def test_an_output_recorded_without_the_portable_settings_is_reported(tmp_path):
     write(folder, "a.py", "print(1)\n")
     (folder / "a.out").write_text("1\n")
     (folder / layout.RECORDED_WITH).write_text(json.dumps({"a.out": {"tensorflow": "2.21.0"}}))
-    problems = rules.recorded_with_problems(tmp_path / "snippets")
+    problems = pages.recorded_with_problems(tmp_path / "snippets")
     assert len(problems) == 1, problems
     assert "a.out was not recorded with the portable numeric settings" in problems[0]
     assert "TF_ENABLE_ONEDNN_OPTS=0" in problems[0] and "nox -s outputs -- " in problems[0]

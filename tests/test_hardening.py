@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from snipcheck import cache as snipcache
-from snipcheck import compare, confinement, layout, outputs, rules, run
+from snipcheck import compare, confinement, layout, outputs, run
+from snipcheck.rules import pages, seeds
 
 # --------------------------------------------------------------------------- the compare
 
@@ -236,33 +237,36 @@ STARTS = {
 DETACHED = {kind for kind in STARTS if kind.startswith("new session")}  # out of the process group
 
 
+# Snippets that end badly in other ways than by leaving a process behind.
+OTHER_ENDINGS = {
+    "fork": """\
+        import os
+        pid = os.fork()
+        print("which process?", pid)
+        """,
+    "exit0": """\
+        import os
+        print("bye", flush=True)
+        os._exit(0)
+        """,
+    "sigkill": """\
+        import os, signal
+        print("about to die", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """,
+    "thread": """\
+        import threading, time
+        threading.Thread(target=time.sleep, args=(1000,), name="forever").start()
+        print("main thread done")
+        """,
+}
+
+
 @pytest.fixture(scope="module")
 def process_results(tmp_path_factory, processes):
     folder = tmp_path_factory.mktemp("processes")
     arguments = {kind: processes.sleep_argument() for kind in STARTS}
-    code = {kind: text.format(argument=arguments[kind]) for kind, text in STARTS.items()}
-    code.update({
-        "fork": """\
-            import os
-            pid = os.fork()
-            print("which process?", pid)
-            """,
-        "exit0": """\
-            import os
-            print("bye", flush=True)
-            os._exit(0)
-            """,
-        "sigkill": """\
-            import os, signal
-            print("about to die", flush=True)
-            os.kill(os.getpid(), signal.SIGKILL)
-            """,
-        "thread": """\
-            import threading, time
-            threading.Thread(target=time.sleep, args=(1000,), name="forever").start()
-            print("main thread done")
-            """,
-    })
+    code = {kind: text.format(argument=arguments[kind]) for kind, text in STARTS.items()} | OTHER_ENDINGS
     snippets = {name: write(folder, f"{i}.py", text) for i, (name, text) in enumerate(code.items())}
     results = run.run_many(list(snippets.values()), jobs=2)
     return {name: results[path] for name, path in snippets.items()}, arguments
@@ -460,26 +464,29 @@ def test_the_command_line_help(args, code):
 # --------------------------------------------------------------------------- warnings and outputs
 
 
+MISC_SNIPPETS = {
+    "logging": "import logging\nlogging.getLogger('keras').warning('odd input')\nprint('x')\n",
+    "absl": "from absl import logging\nlogging.warning('absl says so')\nprint('x')\n",
+    "retracing": textwrap.dedent("""\
+        import tensorflow as tf
+        @tf.function
+        def double(x):
+            return x * 2
+        for i in range(8):
+            double(i)
+        print("x")
+        """),
+    "empty": "import sys\nprint('only stderr', file=sys.stderr)\n",
+    "not utf-8": "import sys\nsys.stdout.flush()\nsys.stdout.buffer.write(b'caf\\xe9\\n')\n",
+    "oversized": "print('x' * 70_000)\n",
+}
+
+
 @pytest.fixture(scope="module")
 def misc_results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("misc")
-    code = {
-        "logging": "import logging\nlogging.getLogger('keras').warning('odd input')\nprint('x')\n",
-        "absl": "from absl import logging\nlogging.warning('absl says so')\nprint('x')\n",
-        "retracing": textwrap.dedent("""\
-            import tensorflow as tf
-            @tf.function
-            def double(x):
-                return x * 2
-            for i in range(8):
-                double(i)
-            print("x")
-            """),
-        "empty": "import sys\nprint('only stderr', file=sys.stderr)\n",
-        "not utf-8": "import sys\nsys.stdout.flush()\nsys.stdout.buffer.write(b'caf\\xe9\\n')\n",
-        "oversized": "print('x' * 70_000)\n",
-    }
-    snippets = {name: write(folder, name.replace(" ", "_").replace("-", "") + ".py", text) for name, text in code.items()}
+    snippets = {name: write(folder, name.replace(" ", "_").replace("-", "") + ".py", text)
+                for name, text in MISC_SNIPPETS.items()}
     results = run.run_many(list(snippets.values()), jobs=2)
     return {name: results[path] for name, path in snippets.items()}
 
@@ -643,7 +650,7 @@ def test_test_only_tools_do_not_change_the_fingerprint(monkeypatch):
 )
 def test_the_seed_rule_reads_the_code(tmp_path, code, seeded):
     snippet = write(tmp_path, "s.py", code)
-    problems = rules.seed_problems(snippet)
+    problems = seeds.seed_problems(snippet)
     assert (not problems) is seeded, problems
     if problems:
         assert "s.py uses Keras but never calls keras.utils.set_random_seed(...)" in problems[0]
@@ -664,7 +671,7 @@ RAW = {
 @pytest.mark.parametrize("name", sorted(RAW))
 def test_raw_html_that_runs_fails_naming_the_page(tmp_path, name):
     page = write(tmp_path, "page.md", "# Title\n\n" + RAW[name])
-    problems = rules.raw_html_problems(page)
+    problems = pages.raw_html_problems(page)
     assert problems, name
     assert all(str(page) in p and "Pages hold text, not code that runs" in p for p in problems)
 
@@ -684,7 +691,7 @@ HIDDEN = {
 @pytest.mark.parametrize("name", sorted(HIDDEN))
 def test_a_mark_only_hooks_may_emit_fails_naming_the_page(tmp_path, name):
     page = write(tmp_path, "page.md", "# Title\n\n" + HIDDEN[name])
-    problems = rules.raw_html_problems(page)
+    problems = pages.raw_html_problems(page)
     assert problems, name
     assert all(f"{page}:3:" in p or f"{page}:4:" in p for p in problems), problems
     assert all("Only the site's hooks mark what they draw from a recorded output" in p for p in problems)
@@ -693,10 +700,10 @@ def test_a_mark_only_hooks_may_emit_fails_naming_the_page(tmp_path, name):
 def test_the_marks_refused_are_the_ones_the_number_check_trusts():
     from snipcheck import prose
 
-    for mark in rules.HOOK_MARKS:
+    for mark in pages.HOOK_MARKS:
         assert mark in prose.TRUSTED
     html = "<article><p>Typed 0.5.</p>" + "".join(
-        f'<div class="{c}">0.7</div>' for c in rules.HOOK_CLASSES) + "<div data-recorded>0.9</div></article>"
+        f'<div class="{c}">0.7</div>' for c in pages.HOOK_CLASSES) + "<div data-recorded>0.9</div></article>"
     problems = prose.page_number_problems("page", html)  # only the typed number: the rest is trusted
     assert len(problems) == 1 and "the prose types 0.5," in problems[0], problems
 
@@ -704,12 +711,12 @@ def test_the_marks_refused_are_the_ones_the_number_check_trusts():
 def test_code_about_html_is_not_raw_html(tmp_path):
     page = write(tmp_path, "page.md", "Use `<script>` tags? No.\n\n```html\n<script>alert(1)</script>\n```\n"
                  "Hooks add `data-recorded` and `{ .highlight }`; we highlight the step. { .correct }\n")
-    assert rules.raw_html_problems(page) == []
+    assert pages.raw_html_problems(page) == []
 
 
 @pytest.mark.parametrize("page", [*layout.pages(), layout.ROOT / "CONTRIBUTING.md"], ids=layout.rel)
 def test_no_page_holds_raw_html_that_runs(page):
-    problems = rules.raw_html_problems(page)
+    problems = pages.raw_html_problems(page)
     assert not problems, "\n".join(problems)
 
 

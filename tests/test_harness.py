@@ -19,32 +19,36 @@ def write(folder: Path, name: str, code: str) -> Path:
     return path
 
 
+# kind -> (file name, code) of a snippet that fails in that way.
+BAD_SNIPPETS = {
+    "warned": ("warns.py", """\
+        import keras
+        keras.utils.set_random_seed(0)
+        layer = keras.layers.Dense(2, input_shape=(3,))
+        print("built")
+        """),
+    "raised": ("raises.py", """\
+        print("before")
+        weights = [1.0, 2.0]
+        print(weights[5])
+        """),
+    "timeout": ("hangs.py", """\
+        # snipcheck: timeout=2
+        import time
+        while True:
+            time.sleep(0.1)
+        """),
+    "network": ("downloads.py", """\
+        import keras
+        (x, y), _ = keras.datasets.mnist.load_data()
+        """),
+}
+
+
 @pytest.fixture(scope="module")
 def bad_snippets(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("bad")
-    return {
-        "warned": write(tmp_path, "warns.py", """\
-            import keras
-            keras.utils.set_random_seed(0)
-            layer = keras.layers.Dense(2, input_shape=(3,))
-            print("built")
-            """),
-        "raised": write(tmp_path, "raises.py", """\
-            print("before")
-            weights = [1.0, 2.0]
-            print(weights[5])
-            """),
-        "timeout": write(tmp_path, "hangs.py", """\
-            # snipcheck: timeout=2
-            import time
-            while True:
-                time.sleep(0.1)
-            """),
-        "network": write(tmp_path, "downloads.py", """\
-            import keras
-            (x, y), _ = keras.datasets.mnist.load_data()
-            """),
-    }
+    return {kind: write(tmp_path, name, code) for kind, (name, code) in BAD_SNIPPETS.items()}
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Prose types no number that no run shows, and every code block on a page comes from a run
-(the rules are in snipcheck/prose.py)."""
+(the rules are in snipcheck/rules/prose.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from bs4 import BeautifulSoup
 
 from snipcheck.compare import NUMBER
 from snipcheck.layout import DOCS, built_page, rel
-from snipcheck.prose import (backed, blocks_in, code_problems, notebook_number_problems, number_problems,
-                             page_number_problems, prose_of, shown_numbers, shown_sources, stray_numbers,
-                             topic_pages, typed_numbers)
+from snipcheck.rules.prose import (backed, blocks_in, code_problems, notebook_number_problems, number_problems,
+                                   page_number_problems, prose_of, shown_numbers, shown_sources,
+                                   stray_numbers, topic_pages, typed_numbers)
 
 
 @pytest.mark.parametrize("page", topic_pages(), ids=rel)

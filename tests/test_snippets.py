@@ -2,7 +2,8 @@
 
 import pytest
 
-from snipcheck import detector, layout, outputs, rules
+from snipcheck import detector, layout, outputs
+from snipcheck.rules import seeds
 
 SNIPPETS = layout.discover()
 
@@ -32,5 +33,5 @@ def test_snippet_prints_its_recorded_output_on_another_cpu(snippet, other_cpu_re
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=layout.rel)
 def test_snippet_seeds_itself(snippet):
     """Readers must get the same numbers at home: each snippet seeds its own randomness."""
-    problems = rules.seed_problems(snippet)
+    problems = seeds.seed_problems(snippet)
     assert not problems, "\n".join(problems)

@@ -30,15 +30,14 @@ rule refuses each of them in a page source (``snipcheck.rules.HOOK_MARKS``).
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
 from snipcheck.compare import NUMBER
-from snipcheck.layout import DEFAULTS, DOCS, ROOT, SNIPPETS, built_page, discover, rel, shown_code
-from snipcheck.rules import HOOK_ATTRIBUTES, HOOK_CLASSES, HOOK_ELEMENTS
+from snipcheck.layout import DEFAULTS, DOCS, ROOT, SNIPPETS, built_page, discover, read_notebook, rel, shown_code
+from snipcheck.rules.pages import HOOK_ATTRIBUTES, HOOK_CLASSES, HOOK_ELEMENTS
 
 RTOL = DEFAULTS["rtol"]
 # A number typed in prose; digits inside a name (float32, h2) are not numbers.
@@ -165,7 +164,7 @@ def notebook_number_problems(name: str, notebook: dict) -> list[str]:
 def number_problems(site: Path, page: Path, docs: Path = DOCS) -> list[str]:
     name = rel(page) if page.is_relative_to(ROOT) else f"docs/{page.relative_to(docs)}"
     if page.suffix == ".ipynb":
-        return notebook_number_problems(name, json.loads(page.read_text(encoding="utf-8")))
+        return notebook_number_problems(name, read_notebook(page))
     return page_number_problems(name, built_page(site, page, docs).read_text(encoding="utf-8"))
 
 

@@ -1,4 +1,5 @@
-"""The static rules a page or a snippet must follow, checked without running anything.
+"""What a page's source and the snippet folders beside it must hold, checked without
+running anything.
 
 Each function returns a list of problems; each problem names the file and the fix.
 
@@ -6,20 +7,21 @@ Each function returns a list of problems; each problem names the file and the fi
   snippet, output of a ``.out``); only command and configuration fences may type text;
 * every snippet has its recorded output, and every output its snippet;
 * every output has an entry in its folder's ``recorded-with.json``, and every entry an output;
-* a snippet that uses Keras or TensorFlow seeds itself (read as code, not text);
 * a page holds no raw HTML that runs: no ``<script``, no ``on...=`` attribute, no
   ``javascript:`` link; and no mark that only hooks may emit, because the number check
   trusts it (``data-recorded``, the classes and elements in ``HOOK_MARKS``).
+
+(A snippet that uses Keras seeds itself: ``snipcheck.rules.seeds``.)
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from snipcheck import numeric
-from snipcheck.layout import INCLUDE, NUMERIC_KEY, RECORDED_WITH, ROOT, SNIPPETS, discover, output_path, refresh_hint, rel
+from snipcheck.layout import (INCLUDE, NUMERIC_KEY, RECORDED_WITH, ROOT, SNIPPETS, Recording, discover, output_path,
+                              read_notebook, refresh_hint, rel)
 
 # Fences that may hold text typed on the page: commands and configuration, never Python.
 FREE = {"bash", "sh", "shell", "console", "yaml", "toml", "markdown", "md", "mermaid"}
@@ -111,10 +113,7 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
     folders = sorted({p.parent for p in snippets.rglob("*.out")} | {p.parent for p in snippets.rglob(RECORDED_WITH)})
     for folder in folders:
         where = rel(folder / RECORDED_WITH)
-        try:
-            entries = json.loads((folder / RECORDED_WITH).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = {}
+        entries = Recording.entries(folder)
         portable = set(numeric.label(numeric.READER_LINE).split())
         for output in sorted(folder.glob("*.out")):
             hint = refresh_hint(rel(output.with_suffix(".py")))
@@ -144,60 +143,6 @@ def recorded_with_problems(snippets: Path = SNIPPETS) -> list[str]:
     return problems
 
 
-def _seeds(tree) -> bool:
-    """True when the module itself calls ``set_random_seed(...)`` (``keras.utils.``,
-    ``tf.keras.utils.`` or an imported name), outside any function or class body that might
-    never run. Comments and strings do not count: this reads the code, not the text."""
-    import ast
-
-    def calls(node) -> bool:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            return False
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name == "set_random_seed":
-                return True
-        return any(calls(child) for child in ast.iter_child_nodes(node))
-
-    return calls(tree)
-
-
-def _imports_keras(tree) -> bool:
-    import ast
-
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [node.module]
-        if any(n.split(".")[0] in ("keras", "tensorflow") for n in names):
-            return True
-    return False
-
-
-def seed_problems(snippet: Path) -> list[str]:
-    """Readers must get the same numbers at home: a snippet that imports Keras or TensorFlow
-    calls keras.utils.set_random_seed(...) in its own code (read as code, so a comment or a
-    string does not count). Snippets that use only NumPy or the standard library are held to
-    the same by the two-run rule of ``nox -s outputs`` (``snipcheck.outputs.twice``)."""
-    import ast
-
-    try:
-        tree = ast.parse(Path(snippet).read_text(encoding="utf-8"), filename=str(snippet))
-    except SyntaxError as exc:
-        return [f"{rel(snippet)}:{exc.lineno}: not valid Python ({exc.msg}). Fix it, then run: "
-                f"{refresh_hint(rel(snippet))}"]
-    if _imports_keras(tree) and not _seeds(tree):
-        return [
-            f"{rel(snippet)} uses Keras but never calls keras.utils.set_random_seed(...) in its code "
-            "(a comment or a string does not count). Seed it near the top so readers get the "
-            "recorded numbers."
-        ]
-    return []
-
-
 # Raw HTML that runs in the reader's browser. Markdown may carry HTML (md_in_html, quiz
 # legends), so a page could run code that no check executes; the site's Content Security
 # Policy blocks it in the browser too (hooks/csp.py), and this rule names the page first.
@@ -223,7 +168,7 @@ def _page_text(page: Path) -> list[tuple[int, str]]:
     the page minus its fenced code and code spans (a notebook: its Markdown cells)."""
     page = Path(page)
     if page.suffix == ".ipynb":
-        cells = json.loads(page.read_text(encoding="utf-8")).get("cells", [])
+        cells = read_notebook(page).get("cells", [])
         parts = [(0, "".join(c.get("source", ""))) for c in cells if c.get("cell_type") == "markdown"]
     else:
         parts = [(1, page.read_text(encoding="utf-8"))]
