@@ -26,7 +26,7 @@ Kinds of figure:
   needs ``data=PATH``, the data set those runs trained on (a JSON file whose list ``x`` holds
   one entry per example): a batch that holds every example is a full batch.
 
-What a figure draws carries ``data-recorded="PATH"`` (snipcheck/prose.py reads it as output,
+What a figure draws carries ``data-recorded="PATH"`` (snipcheck/rules/prose.py reads it as output,
 not as prose). A figure line the hook cannot use (an unknown kind, a path that is not a
 recorded output, a missing file, a missing or unknown option, a line of the output it cannot
 read) fails the build, naming the page, the file and the fix. Only the standard library,

@@ -8,7 +8,7 @@ of one term with the same meaning (weight, weights) are listed together.
 
 The marker is not a ``:figure:`` line (hooks/figures.py): every figure line names the
 recorded output it draws from, and what it draws is marked ``data-recorded`` (a run's words,
-which snipcheck/prose.py does not read as prose). The glossary draws from no output: its words
+which snipcheck/rules/prose.py does not read as prose). The glossary draws from no output: its words
 are written by hand, and must not carry that mark.
 
 A line of the file that is neither a comment nor a definition fails the build, naming the

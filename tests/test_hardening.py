@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -668,14 +669,6 @@ RAW = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(RAW))
-def test_raw_html_that_runs_fails_naming_the_page(tmp_path, name):
-    page = write(tmp_path, "page.md", "# Title\n\n" + RAW[name])
-    problems = pages.raw_html_problems(page)
-    assert problems, name
-    assert all(str(page) in p and "Pages hold text, not code that runs" in p for p in problems)
-
-
 # Marks the number check trusts, typed by hand: each would hide 0.123 from the prose check.
 HIDDEN = {
     "data-recorded on a span": "Loss is <span data-recorded>0.123</span> now.\n",
@@ -688,17 +681,25 @@ HIDDEN = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(HIDDEN))
-def test_a_mark_only_hooks_may_emit_fails_naming_the_page(tmp_path, name):
-    page = write(tmp_path, "page.md", "# Title\n\n" + HIDDEN[name])
+# What each kind of bad HTML is told, at the line where it sits.
+REFUSED = {**{name: ("Pages hold text, not code that runs", code) for name, code in RAW.items()},
+           **{name: ("Only the site's hooks mark what they draw from a recorded output", code)
+              for name, code in HIDDEN.items()}}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_raw_html_that_runs_or_a_hook_mark_fails_naming_the_page(tmp_path, name):
+    fix, code = REFUSED[name]
+    page = write(tmp_path, "page.md", "# Title\n\n" + code)
     problems = pages.raw_html_problems(page)
     assert problems, name
-    assert all(f"{page}:3:" in p or f"{page}:4:" in p for p in problems), problems
-    assert all("Only the site's hooks mark what they draw from a recorded output" in p for p in problems)
+    lines = [int(line) for line in re.findall(rf"{re.escape(str(page))}:(\d+):", "\n".join(problems))]
+    assert all(fix in p for p in problems) and len(lines) == len(problems), problems
+    assert all(code.splitlines()[n - 3].strip() for n in lines), (lines, code)  # each names a line of the code
 
 
 def test_the_marks_refused_are_the_ones_the_number_check_trusts():
-    from snipcheck import prose
+    from snipcheck.rules import prose
 
     for mark in pages.HOOK_MARKS:
         assert mark in prose.TRUSTED

@@ -151,7 +151,7 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _SCHEME = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
 
 
-# What the number check (snipcheck.prose) trusts: an element that carries one of these was
+# What the number check (snipcheck.rules.prose) trusts: an element that carries one of these was
 # drawn by a hook from a recorded output (data-recorded, an <svg> figure), is a code block
 # (highlight), or is navigation (the learning path, the Next step link, a heading's
 # permalink), so the numbers inside count as shown, not typed. Only hooks and the theme
