@@ -82,7 +82,7 @@ def numbers_note(entry: dict, output: str, page_uri: str) -> str:
     the code elsewhere should expect, drawn from the first output's entry (so it carries
     ``data-recorded``: its words state no result of their own)."""
     guide = "../" * page_uri.count("/") + GUIDE_SECTION
-    settings = " ".join(f"`{pair}`" for pair in str(entry.get(READER_KEY, "")).split())
+    settings = " and ".join(f"`{pair}`" for pair in str(entry.get(READER_KEY, "")).split())
     match = (f"To see these numbers on your CPU, set {settings} in the environment before "
              "TensorFlow is imported." if settings else "")
     return (

@@ -2,7 +2,7 @@
 and dark, at 1280 px and 360 px, with axe, a Tab walk and a few reader checks on each view.
 
 ``view`` drives one page view into a ``Visit``; ``view_site`` drives every page (unchanged
-views are reused, see ``snipcheck.site.PageResults``), on every core; ``request_problems``,
+views are reused, see ``PageResults``), on every core; ``request_problems``,
 ``axe_problems`` and ``width_problems`` turn visits into problems, each naming the page, the
 scheme and the width. tests/test_quality.py asserts on them.
 """
@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from snipcheck.layout import ROOT
+from snipcheck.layout import ROOT, digest
+from snipcheck.store import Store
 from snipcheck.rules.theme_owned import axe_allowed
-from snipcheck.site import PageResults
 
 SCHEMES = ["light", "dark"]
 WIDTHS = {"desktop": 1280, "phone": 360}
@@ -267,7 +267,7 @@ def view_site(browser, site_url: str, site: Path, pages: list[str], shots: str |
     """Every page, both schemes, both widths; axe on each. Returns the visits and sections
     for the test report (views reused, page weights, tab stops)."""
     # An unchanged view (same HTML, same files fetched, same gate code, same browser) is not
-    # driven again locally; CI and SNIPCHECK_CACHE=off drive every one (snipcheck.site).
+    # driven again locally; SNIPCHECK_CACHE=off (as .ci/run sets it) drives every one (snipcheck.store).
     stored = PageResults(site, [Path(__file__), ROOT / "snipcheck" / "site.py"], browser.version)
     views = [(path, scheme, width) for scheme in SCHEMES for width in WIDTHS.values() for path in pages]
     kept = {v: None if shots else stored.get(v[0], v[1], str(v[2])) for v in views}
@@ -295,3 +295,49 @@ def view_site(browser, site_url: str, site: Path, pages: list[str], shots: str |
         and w.width == WIDTHS["phone"]
     ]
     return done, report
+
+
+class PageResults:
+    """Results of the browser gate per page view, reused while nothing they depend on changed.
+
+    A view's entry is keyed on the built HTML it loaded and every local file it fetched
+    (by sha256), the gate's own code, and the browser's version: an unchanged page is not
+    driven again. Kept in the project's one store (``snipcheck.store``), so
+    ``SNIPCHECK_CACHE=off`` (as ``.ci/run`` sets it) drives every view.
+    """
+
+    def __init__(self, site: Path, gate_files: list[Path], browser_version: str):
+        import hashlib
+
+        self.site = Path(site)
+        self.store = Store("browser-gate")
+        h = hashlib.sha256(browser_version.encode())
+        for path in sorted(gate_files):
+            h.update(Path(path).read_bytes())
+        self.gate = h.hexdigest()
+        self.hits = self.misses = 0
+
+    def _file_for(self, url: str) -> Path | None:
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(url)
+        if parts.hostname != "127.0.0.1":
+            return None
+        target = self.site / unquote(parts.path).lstrip("/")
+        return target / "index.html" if target.is_dir() else target
+
+    def get(self, *view_key: str) -> dict | None:
+        """The stored result of this view, if the page, every file it fetched, the gate and
+        the browser are unchanged."""
+        entry = self.store.get("\0".join(view_key))
+        fresh = isinstance(entry, dict) and entry.get("gate") == self.gate and all(
+            digest(self._file_for(url)) == value for url, value in entry["files"].items())
+        if not fresh:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry["result"]
+
+    def put(self, result: dict, requests: list[str], *view_key: str) -> None:
+        files = {u: digest(self._file_for(u)) for u in dict.fromkeys(requests) if self._file_for(u)}
+        self.store.put("\0".join(view_key), {"gate": self.gate, "files": files, "result": result})

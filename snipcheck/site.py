@@ -10,8 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from snipcheck.layout import CONFIG, ROOT, digest, preset_env
-from snipcheck.store import Store
+from snipcheck.layout import CONFIG, ROOT, preset_env
 
 BUILD_ENV = preset_env()
 CHROMIUM = Path("/usr/bin/chromium")
@@ -208,55 +207,6 @@ def watched_page(browser, url: str, **context_options):
         yield page, errors, foreign
     finally:
         context.close()
-
-
-ResultStore = Store  # results of one kind in the project's one store (snipcheck.store)
-
-
-class PageResults:
-    """Results of the browser gate per page view, reused while nothing they depend on changed.
-
-    A view's entry is keyed on the built HTML it loaded and every local file it fetched
-    (by sha256), the gate's own code, and the browser's version: an unchanged page is not
-    driven again. Kept in the project's one store (``snipcheck.store``), so
-    ``SNIPCHECK_CACHE=off`` (as ``.ci/run`` sets it) drives every view.
-    """
-
-    def __init__(self, site: Path, gate_files: list[Path], browser_version: str):
-        import hashlib
-
-        self.site = Path(site)
-        self.store = Store("browser-gate")
-        h = hashlib.sha256(browser_version.encode())
-        for path in sorted(gate_files):
-            h.update(Path(path).read_bytes())
-        self.gate = h.hexdigest()
-        self.hits = self.misses = 0
-
-    def _file_for(self, url: str) -> Path | None:
-        from urllib.parse import unquote, urlsplit
-
-        parts = urlsplit(url)
-        if parts.hostname != "127.0.0.1":
-            return None
-        target = self.site / unquote(parts.path).lstrip("/")
-        return target / "index.html" if target.is_dir() else target
-
-    def get(self, *view_key: str) -> dict | None:
-        """The stored result of this view, if the page, every file it fetched, the gate and
-        the browser are unchanged."""
-        entry = self.store.get("\0".join(view_key))
-        fresh = isinstance(entry, dict) and entry.get("gate") == self.gate and all(
-            digest(self._file_for(url)) == value for url, value in entry["files"].items())
-        if not fresh:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return entry["result"]
-
-    def put(self, result: dict, requests: list[str], *view_key: str) -> None:
-        files = {u: digest(self._file_for(u)) for u in dict.fromkeys(requests) if self._file_for(u)}
-        self.store.put("\0".join(view_key), {"gate": self.gate, "files": files, "result": result})
 
 
 def nav_pages(config: Path = CONFIG) -> list[tuple[str, str]]:

@@ -205,7 +205,7 @@ def test_the_hook_adds_the_version_line_to_titled_indented_and_untitled_blocks(t
     # One note per page, at its end: what the outputs were recorded with and how to match them.
     assert shown.count("Why your numbers may differ") == 1
     note = shown[shown.index('<details class="info numbers-note"'):]
-    assert "set `ONEDNN_MAX_CPU_ISA=AVX` `TF_ENABLE_ONEDNN_OPTS=0` in the environment" in note
+    assert "set `ONEDNN_MAX_CPU_ISA=AVX` and `TF_ENABLE_ONEDNN_OPTS=0` in the environment" in note
     assert "(../contributing.md#why-a-number-differs-on-my-machine)" in note
     assert note.rstrip().endswith("</details>")
 

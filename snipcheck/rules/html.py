@@ -13,16 +13,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from snipcheck.rules.theme_owned import vnu_allowed
-from snipcheck.site import ResultStore, page_of
+from snipcheck.site import page_of
+from snipcheck.store import Store
 
 
 def html_messages(files: list[Path], vnu_jar: Path) -> list[dict]:
     """The Nu Html Checker's messages for ``files``. A file whose bytes were checked before
     by the same vnu.jar and this module gets its stored messages instead of a new run
-    (snipcheck.site.ResultStore: never in CI)."""
+    (snipcheck.store: never when SNIPCHECK_CACHE=off, as in CI)."""
     import hashlib
 
-    store = ResultStore("html-check")
+    store = Store("html-check")
     gate = hashlib.sha256(vnu_jar.read_bytes()[:1 << 20] + Path(__file__).read_bytes()).hexdigest()
     keys = {f: hashlib.sha256(gate.encode() + f.read_bytes()).hexdigest() for f in files}
     messages, todo = [], []
