@@ -102,6 +102,7 @@ def test_snippets_never_import_the_engine(snippet):
     assert not bad, f"{rel(snippet)} imports {bad}: a snippet is what readers run, without the checker"
 
 
+@pytest.mark.selftest
 def test_the_arrows_test_can_fail(tmp_path):
     hook = tmp_path / "bad_hook.py"
     hook.write_text("import tensorflow\nfrom snipcheck import run\nfrom snipcheck.layout import ROOT\n")
@@ -140,6 +141,7 @@ def test_every_module_is_on_the_maps():
     assert not problems, "\n".join(problems) + "\nAdd one line for it: what its one job is."
 
 
+@pytest.mark.selftest
 def test_the_maps_test_can_fail(tmp_path):
     package = tmp_path / "snipcheck"
     package.mkdir()
@@ -151,6 +153,7 @@ def test_the_maps_test_can_fail(tmp_path):
                         "README.md: the Layout has no line for snipcheck/forgotten.py"]
 
 
+@pytest.mark.selftest
 def test_the_long_helper_test_can_fail(tmp_path):
     helper = tmp_path / "test_long.py"
     helper.write_text("@pytest.fixture\ndef made():\n" + "    x = 1\n" * MAX_HELPER + "\n\ndef test_x():\n    pass\n")
