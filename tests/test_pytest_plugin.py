@@ -58,9 +58,11 @@ def test_the_fast_check_leaves_out_self_tests_and_the_browser(tmp_path):
         def test_content():
             pass
 
+        @pytest.mark.selftest
         def test_breaks_a_copy(tmp_path):
             pass
 
+        @pytest.mark.selftest
         def test_check_fails_on_a_flipped_key():
             pass
 
@@ -70,6 +72,31 @@ def test_the_fast_check_leaves_out_self_tests_and_the_browser(tmp_path):
     '''), encoding="utf-8")
     done = run_pytest(tmp_path, "-m", "not selftest and not browser")
     assert "1 passed, 3 deselected" in done.stdout, done.stdout
+
+
+def test_a_test_without_the_mark_its_fixtures_call_for_is_a_collection_error(tmp_path):
+    (tmp_path / "test_copy.py").write_text("def test_breaks_a_copy(tmp_path):\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_chromium.py").write_text(textwrap.dedent('''
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def browser():
+            return None
+
+        @pytest.mark.browser
+        def test_marked(browser):
+            pass
+
+        def test_in_chromium(browser):
+            pass
+    '''), encoding="utf-8")
+    done = run_pytest(tmp_path, "--collect-only", "-q")
+    assert done.returncode != 0 and "2 errors" in done.stdout, done.stdout
+    for message in ["test_copy.py::test_breaks_a_copy works in a temporary folder (tmp_path) but is not marked "
+                    "selftest: add @pytest.mark.selftest",
+                    "test_chromium.py::test_in_chromium uses the browser fixture but is not marked browser: "
+                    "add @pytest.mark.browser"]:
+        assert message in done.stdout, done.stdout
 
 
 def test_only_keeps_one_topic_or_one_page_and_its_snippets(tmp_path):
