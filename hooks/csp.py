@@ -5,7 +5,7 @@ scripts (Material's, and mkdocs-jupyter's on a notebook page), each allowed by t
 hash of its exact text, computed here at build time. A script that comes from the page's own
 source (a ``<script>`` in the Markdown, or in a notebook's Markdown cell or output) gets no
 hash, so the browser refuses it, as it refuses an ``onload=`` attribute or a ``javascript:``
-link (``tests/test_hardening.py`` checks that no
+link (``tests/test_browser_site.py`` checks that no
 page reports a violation, and ``snipcheck.rules.pages.raw_html_problems`` names such a page before
 it is built). The policy is a ``<meta http-equiv>`` tag, the first child of ``<head>``, so it
 covers every script after it; GitHub Pages cannot send headers.

@@ -4,7 +4,7 @@ and dark, at 1280 px and 360 px, with axe, a Tab walk and a few reader checks on
 ``view`` drives one page view into a ``Visit``; ``view_site`` drives every page (unchanged
 views are reused, see ``PageResults``), on every core; ``request_problems``,
 ``axe_problems`` and ``width_problems`` turn visits into problems, each naming the page, the
-scheme and the width. tests/test_quality.py asserts on them.
+scheme and the width. tests/test_gate.py asserts on them.
 """
 
 from __future__ import annotations

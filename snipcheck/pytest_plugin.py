@@ -8,12 +8,13 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
   ``browser`` (it drives Chromium) or ``other_cpu`` (it runs every snippet again as another
   CPU would, ``snipcheck.detector``). ``nox -s check`` runs
   ``-m "not selftest and not browser and not other_cpu"``;
-  ``nox -s tests`` runs everything. A test is marked ``selftest`` here, so no test file has to
-  remember it, when it works in a temporary folder (``tmp_path`` or ``site_copy`` among its
-  fixtures, or ``tmp_path_factory`` among its own arguments: content under test is never in a
-  temporary folder) or when its name says it proves that a check fails (``..._fails_...``,
-  ``..._fail_...``, ``test_checker_catches_...``); and ``browser`` when
-  it uses the ``browser`` fixture.
+  ``nox -s tests`` runs everything. Test files mark their tests themselves, a whole module with
+  ``pytestmark = pytest.mark.selftest`` (or ``browser``), a single test with a decorator. One
+  safety net stays here, at collection: a test that works in a temporary folder (``tmp_path``
+  or ``site_copy`` among its fixtures, or ``tmp_path_factory`` among its own arguments: content
+  under test is never in a temporary folder) but is not marked ``selftest``, or that uses the
+  ``browser`` fixture but is not marked ``browser``, is a collection error naming the test and
+  the marker to add, so no such test silently runs in ``nox -s check``.
 * **One failure, one message.** When a shared (session or module) fixture fails, such as the
   strict site build, the first test that needs it reports the real cause and every later one
   is skipped with one line that names the fixture, instead of repeating the error.
@@ -28,7 +29,6 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,6 @@ from snipcheck import confinement, layout, numeric
 numeric.apply()  # loaded before any test module imports TensorFlow or NumPy
 
 SELF_TEST_FIXTURES = {"site_copy", "tmp_path"}  # anywhere among the fixtures a test uses
-SELF_TEST_NAME = re.compile(r"^test_checker_catches_|_fails?_")  # proves a check fails
 WANTED = pytest.StashKey[set]()  # snippets the kept tests need (absolute paths)
 
 
@@ -55,6 +54,30 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     return confinement.describe()
+
+
+def missing_marker(item) -> str | None:
+    """Why a collected test lacks the marker its fixtures call for, or None."""
+    needs = []
+    temporary = sorted(SELF_TEST_FIXTURES & set(item.fixturenames))
+    if "tmp_path_factory" in item._fixtureinfo.argnames:
+        temporary.append("tmp_path_factory")
+    if temporary and not item.get_closest_marker("selftest"):
+        needs.append(("selftest", f"works in a temporary folder ({', '.join(temporary)})"))
+    if "browser" in item.fixturenames and not item.get_closest_marker("browser"):
+        needs.append(("browser", "uses the browser fixture"))
+    return "; ".join(f"{item.nodeid} {why} but is not marked {mark}: add @pytest.mark.{mark} above it "
+                     f"(or pytestmark = pytest.mark.{mark} for its whole module)" for mark, why in needs) or None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pycollect_makeitem(collector, name, obj):
+    collected = yield
+    for item in collected if isinstance(collected, list) else [collected]:
+        problem = isinstance(item, pytest.Function) and missing_marker(item)
+        if problem:
+            raise collector.CollectError(problem)
+    return collected
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -118,12 +141,6 @@ def _about(path: str, kept: set[str]) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if (SELF_TEST_FIXTURES & set(item.fixturenames) or "tmp_path_factory" in item._fixtureinfo.argnames
-                or SELF_TEST_NAME.search(item.originalname)):
-            item.add_marker(pytest.mark.selftest)
-        if "browser" in item.fixturenames:
-            item.add_marker(pytest.mark.browser)
     only = config.getoption("only")
     if only:
         kept_paths = focus(only)

@@ -1,8 +1,25 @@
-"""Fixtures only: one strict site build, one run of every snippet, the browser, a report, and
-the real processes a test started (``processes``: found again by a unique argument).
+"""Fixtures only: one strict site build, one run of every snippet, the browser, a report, the
+real processes a test started (``processes``: found again by a unique argument), and the pages
+of the built site and its quiz pages, which several test modules read.
 
 The helpers behind them live in the engine (``snipcheck.site``, ``snipcheck.cache``), but for
 the few lines that read /proc for ``processes``.
+
+Test modules are named by what they check:
+
+* ``test_<module>.py`` checks ``snipcheck/<module>.py`` (``test_main.py`` is ``__main__``),
+  ``test_rules_<rule>.py`` checks ``snipcheck/rules/<rule>.py``: the engine on made-up input or
+  on a broken copy, most of them marked ``selftest``;
+* ``test_build.py`` checks the strict build and its hooks (``hooks/``) on broken copies;
+* ``test_content_<subject>.py`` checks the site's content (snippets, pages, quiz, practice,
+  notebooks, figures), as do ``test_contributing.py`` (the guide, the workflows, the lock file)
+  and ``test_explorer.py`` (the explorer: content, and browser tests marked one by one);
+* ``test_browser_<subject>.py`` drives Chromium (``test_gate.py`` is the gate over every page);
+* ``test_architecture.py`` checks the arrows between modules, the maps, and this scheme.
+
+``selftest`` and ``browser`` are marked explicitly (``pytestmark`` for a whole module, a
+decorator in a mixed one); ``snipcheck.pytest_plugin`` refuses at collection a test that works
+in a temporary folder or drives the browser without its marker.
 """
 
 from __future__ import annotations
@@ -122,3 +139,18 @@ def needs_confinement():
             pytest.skip(f"{confinement.describe(found)}: only the {what} can stop this")
 
     return needs
+
+
+@pytest.fixture(scope="module")
+def pages(built_site) -> list[str]:
+    """The pages of the built site, as paths from its root (the home page and the lesson among them)."""
+    found = site.pages(built_site)
+    assert "/" in found and "/training-weights/" in found
+    return found
+
+
+@pytest.fixture(scope="module")
+def quiz_html(built_site) -> dict:
+    """The built HTML of every page that holds a quiz, by its source under docs/."""
+    quizzes = sorted(p for p in layout.DOCS.rglob("*.md") if '<fieldset class="quiz"' in p.read_text(encoding="utf-8"))
+    return {page: layout.built_page(built_site, page).read_text(encoding="utf-8") for page in quizzes}

@@ -8,6 +8,9 @@
 * a test module defining a helper longer than MAX_HELPER lines (rules and machinery live in
   ``snipcheck/``; ``tests/`` holds tests and short fixtures);
 * a snippet importing the engine.
+
+And each module of ``snipcheck/`` (and of ``snipcheck/rules/``) has its own test module:
+``tests/test_<module>.py`` (``test_main.py`` for ``__main__``), ``tests/test_rules_<rule>.py``.
 """
 
 from __future__ import annotations
@@ -102,6 +105,7 @@ def test_snippets_never_import_the_engine(snippet):
     assert not bad, f"{rel(snippet)} imports {bad}: a snippet is what readers run, without the checker"
 
 
+@pytest.mark.selftest
 def test_the_arrows_test_can_fail(tmp_path):
     hook = tmp_path / "bad_hook.py"
     hook.write_text("import tensorflow\nfrom snipcheck import run\nfrom snipcheck.layout import ROOT\n")
@@ -140,6 +144,7 @@ def test_every_module_is_on_the_maps():
     assert not problems, "\n".join(problems) + "\nAdd one line for it: what its one job is."
 
 
+@pytest.mark.selftest
 def test_the_maps_test_can_fail(tmp_path):
     package = tmp_path / "snipcheck"
     package.mkdir()
@@ -151,7 +156,47 @@ def test_the_maps_test_can_fail(tmp_path):
                         "README.md: the Layout has no line for snipcheck/forgotten.py"]
 
 
+@pytest.mark.selftest
 def test_the_long_helper_test_can_fail(tmp_path):
     helper = tmp_path / "test_long.py"
     helper.write_text("@pytest.fixture\ndef made():\n" + "    x = 1\n" * MAX_HELPER + "\n\ndef test_x():\n    pass\n")
     assert long_helpers(helper) == [f"made ({MAX_HELPER + 2} lines)"]
+
+
+# --------------------------------------------------------------------------- a test module per module
+
+
+def missing_test_modules(package: Path, tests: Path) -> list[str]:
+    """Each module of the package (and of its subpackages) whose test module is missing from
+    ``tests``: ``a/b.py`` is tested in ``test_b.py``, ``a/rules/c.py`` in ``test_rules_c.py``."""
+    problems = []
+    for module in sorted(package.rglob("*.py")):
+        if module.name == "__init__.py":
+            continue
+        parts = module.relative_to(package).with_suffix("").parts
+        test = tests / ("test_" + "_".join(part.strip("_") for part in parts) + ".py")
+        if not test.is_file():
+            problems.append(f"{rel(module)} has no test module: create {rel(test)} with the tests of that module")
+    return problems
+
+
+@pytest.mark.selftest
+def test_every_module_of_the_engine_has_its_test_module():
+    problems = missing_test_modules(PACKAGE, ROOT / "tests")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.selftest
+def test_the_test_module_test_can_fail(tmp_path):
+    package, tests = tmp_path / "snipcheck", tmp_path / "tests"
+    (package / "rules").mkdir(parents=True)
+    tests.mkdir()
+    for name in ("__init__.py", "__main__.py", "layout.py", "forgotten.py", "rules/__init__.py", "rules/quiz.py"):
+        (package / name).write_text("")
+    for name in ("test_main.py", "test_layout.py"):
+        (tests / name).write_text("")
+    assert missing_test_modules(package, tests) == [
+        f"{rel(package / 'forgotten.py')} has no test module: create {rel(tests / 'test_forgotten.py')} "
+        "with the tests of that module",
+        f"{rel(package / 'rules' / 'quiz.py')} has no test module: create {rel(tests / 'test_rules_quiz.py')} "
+        "with the tests of that module"]

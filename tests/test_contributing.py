@@ -1,46 +1,39 @@
-"""The contributor's side: the guide, the version line on outputs, the workflows, the messages.
+"""The contributor's side: the guide, the workflows, the lock file.
 
 * CONTRIBUTING.md is the guide's single source; the site's Contribute page shows it with its
   example lines literal, and every command, file and test it names exists.
-* Every output block on the site names the TensorFlow and platform that recorded it, from
-  snippets/<topic>/recorded-with.json, which has an entry for every output and no other.
-  The docs build never imports TensorFlow.
 * The workflow files pass two linters from PyPI (check-jsonschema with GitHub's workflow
   schema, zizmor for unsafe patterns); a broken workflow fails them. CI runs the README's test
   command read-only; the deploy workflow builds with exactly `nox -s docs`, and only CI calls
   it, after the tests passed on the same commit.
-* Each mistake a contributor can make gives a message naming the file and the fix. The ones
-  not already proved in test_harness, test_build, test_quiz and test_pages are proved here,
-  by calling the project's own checks on a broken copy in a temporary folder.
-"""
+* uv.lock pins every package the nox sessions install.
+
+Each mistake a contributor can make gives a message naming the file and the fix; the guide's
+table names the test that proves each one (test_rules_*, test_build, test_status, ...)."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 import sys
-import textwrap
-from importlib import metadata
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from snipcheck import layout, numeric, outputs
-from snipcheck.rules import pages, seeds
-from snipcheck.layout import RECORDED_WITH, ROOT
-from snipcheck.site import load_hook
+from snipcheck.layout import ROOT
+from snipcheck.rules import pages
+
 
 GUIDE = ROOT / "CONTRIBUTING.md"
+
+
 GUIDE_PAGE = ROOT / "docs" / "contributing.md"
+
+
 WORKFLOWS = ROOT / ".github" / "workflows"
-
-
-recorded_with = load_hook("recorded_with")
 
 
 # --------------------------------------------------------------------------- the guide
@@ -88,199 +81,6 @@ def test_every_command_file_and_test_the_guide_names_exists():
         assert re.search(rf"^def {test}\(", source, re.M), f"CONTRIBUTING.md names {file}::{test}, which does not exist"
 
 
-# --------------------------------------------------------------------------- version line
-
-
-def installed_tensorflow() -> str:
-    for name in ("tensorflow", "tensorflow-cpu"):
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    pytest.fail("TensorFlow is not installed in the test environment", pytrace=False)
-
-
-def test_every_output_has_an_entry_and_every_entry_an_output():
-    problems = pages.recorded_with_problems()
-    assert not problems, "\n".join(problems)
-
-
-def test_entry_for_a_missing_output_is_reported(tmp_path):
-    folder = tmp_path / "my-topic"
-    folder.mkdir()
-    (folder / "kept.py").write_text("print(1)\n", encoding="utf-8")
-    (folder / "kept.out").write_text("1\n", encoding="utf-8")
-    (folder / "new.out").write_text("2\n", encoding="utf-8")
-    stamp = outputs.versions()
-    (folder / RECORDED_WITH).write_text(json.dumps({"kept.out": stamp, "gone.out": stamp}), encoding="utf-8")
-    problems = pages.recorded_with_problems(tmp_path)
-    assert len(problems) == 2, problems
-    assert "has an entry for gone.out" in problems[1] and str(folder / "gone.out") in problems[1]
-    assert f"Run: nox -s outputs -- {folder}" in problems[1]
-    assert "new.out has no entry in" in problems[0] and "nox -s outputs --" in problems[0]
-
-
-def test_a_deleted_output_gets_one_fix(tmp_path):
-    """The snippet is there, its .out was deleted: record it again (which also renews the
-    entry); no second message asks to delete the entry by hand."""
-    folder = tmp_path / "my-topic"
-    folder.mkdir()
-    (folder / "kept.py").write_text("print(1)\n", encoding="utf-8")
-    (folder / RECORDED_WITH).write_text(json.dumps({"kept.out": outputs.versions()}), encoding="utf-8")
-    problems = pages.recorded_with_problems(tmp_path) + pages.missing_outputs(tmp_path)
-    assert len(problems) == 1, problems
-    assert problems[0].endswith(f"Record it with: nox -s outputs -- {folder / 'kept.py'}")
-
-
-def output_titles(html: Path) -> list[str]:
-    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-    return [t.get_text() for t in soup.select("article .filename")]
-
-
-@pytest.mark.parametrize(
-    "page", [p for p in sorted(layout.DOCS.rglob("*.md")) if pages.included_outputs(p)], ids=layout.rel
-)
-def test_output_blocks_name_the_installed_tensorflow_and_platform(page, built_site):
-    html = layout.built_page(built_site, page)
-    titles = output_titles(html)
-    tensorflow = installed_tensorflow()
-    for output in pages.included_outputs(page):
-        entry = json.loads((output.parent / RECORDED_WITH).read_text(encoding="utf-8"))[output.name]
-        assert entry["tensorflow"] == tensorflow, (
-            f"{layout.rel(output)} was recorded with TensorFlow {entry['tensorflow']}, but "
-            f"{tensorflow} is installed. Refresh it: nox -s outputs -- {layout.rel(output.with_suffix('.py'))}"
-        )
-        line = f"Output · TensorFlow {tensorflow} · {entry['platform']} · oneDNN off"
-        assert line in titles, f"{layout.rel(html)} shows no title {line!r} for {layout.rel(output)}: {titles}"
-    notes = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("article details.numbers-note")
-    assert len(notes) == 1, f"{layout.rel(html)} has {len(notes)} 'Why your numbers may differ' notes, not one"
-    for setting in numeric.label(numeric.READER_LINE).split():
-        assert setting in notes[0].get_text(), (setting, notes[0].get_text())
-    assert notes[0].find("a")["href"].endswith("contributing/#why-a-number-differs-on-my-machine")
-
-
-def hook_config(base: Path) -> dict:
-    return {
-        "docs_dir": str(base / "docs"),
-        "config_file_path": str(base / "mkdocs.yml"),
-        "mdx_configs": {"pymdownx.snippets": {"base_path": [str(base)]}},
-    }
-
-
-@pytest.fixture
-def topic(tmp_path):
-    """A tiny repository: one page and one recorded snippet, with its recorded-with.json."""
-    folder = tmp_path / "snippets" / "my-topic"
-    folder.mkdir(parents=True)
-    (folder / "first.py").write_text("# --8<-- [start:model]\nprint(1)\n# --8<-- [end:model]\n", encoding="utf-8")
-    (folder / "first.out").write_text("1\n", encoding="utf-8")
-    stamp = {"tensorflow": "2.21.0", "platform": "Linux x86_64",
-             layout.NUMERIC_KEY: "ONEDNN_MAX_CPU_ISA=AVX OPENBLAS_NUM_THREADS=1 TF_ENABLE_ONEDNN_OPTS=0",
-             layout.READER_KEY: "ONEDNN_MAX_CPU_ISA=AVX TF_ENABLE_ONEDNN_OPTS=0",
-             layout.SOURCE_KEY: layout.source_digest(folder / "first.py")}
-    (folder / RECORDED_WITH).write_text(json.dumps({"first.out": stamp}), encoding="utf-8")
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="my-topic/index.md"))
-
-    def render(markdown: str) -> str:
-        return recorded_with.on_page_markdown(textwrap.dedent(markdown), page, hook_config(tmp_path), None)
-
-    return folder, render
-
-
-def test_the_hook_adds_the_version_line_to_titled_indented_and_untitled_blocks(topic):
-    _, render = topic
-    shown = render('''\
-        ```text title="Output"
-        --8<-- "snippets/my-topic/first.out"
-        ```
-
-        === "Tab"
-
-            ```text
-            --8<-- "snippets/my-topic/first.out"
-            ```
-        ''')
-    assert '```text title="Output · TensorFlow 2.21.0 · Linux x86_64 · oneDNN off"\n--8<--' in shown
-    assert '    ```text title="Output · TensorFlow 2.21.0 · Linux x86_64 · oneDNN off"\n    --8<--' in shown
-    # One note per page, at its end: what the outputs were recorded with and how to match them.
-    assert shown.count("Why your numbers may differ") == 1
-    note = shown[shown.index('<details class="info numbers-note"'):]
-    assert "set `ONEDNN_MAX_CPU_ISA=AVX` and `TF_ENABLE_ONEDNN_OPTS=0` in the environment" in note
-    assert "(../contributing.md#why-a-number-differs-on-my-machine)" in note
-    assert note.rstrip().endswith("</details>")
-
-
-def test_output_block_without_a_recording_fails_the_build(topic):
-    from mkdocs.exceptions import PluginError
-
-    folder, render = topic
-    with pytest.raises(PluginError) as missing:
-        render('```text title="Output"\n--8<-- "snippets/my-topic/frist.out"\n```\n')
-    assert str(missing.value) == (  # a typo: no snippet of that name either
-        "docs/my-topic/index.md shows snippets/my-topic/frist.out, which does not exist. "
-        "Fix the path. Did you mean snippets/my-topic/first.out?"
-    )
-    (folder / "first.out").unlink()
-    with pytest.raises(PluginError) as unrecorded:  # the snippet is there: record its output
-        render('```text title="Output"\n--8<-- "snippets/my-topic/first.out"\n```\n')
-    assert str(unrecorded.value) == (
-        "docs/my-topic/index.md shows snippets/my-topic/first.out, which does not exist. "
-        "Record it with: nox -s outputs -- snippets/my-topic/first.py"
-    )
-    (folder / "first.out").write_text("1\n", encoding="utf-8")
-    (folder / RECORDED_WITH).write_text("{}", encoding="utf-8")
-    with pytest.raises(PluginError) as no_entry:
-        render('```text title="Output"\n--8<-- "snippets/my-topic/first.out"\n```\n')
-    assert str(no_entry.value) == (
-        "docs/my-topic/index.md shows snippets/my-topic/first.out, but "
-        "snippets/my-topic/recorded-with.json has no entry for first.out, so the page cannot say "
-        "which TensorFlow recorded it. Record it with: nox -s outputs -- snippets/my-topic/first.py"
-    )
-
-
-def test_missing_include_names_the_page_and_the_fix(topic):
-    from mkdocs.exceptions import PluginError
-
-    _, render = topic
-    with pytest.raises(PluginError) as wrong_file:
-        render('```python\n--8<-- "snippets/my-topic/frist.py"\n```\n')
-    assert str(wrong_file.value) == (
-        "docs/my-topic/index.md includes snippets/my-topic/frist.py, which does not exist. "
-        "Did you mean snippets/my-topic/first.py?"
-    )
-    with pytest.raises(PluginError) as new_file:  # nothing close: create it
-        render('```python\n--8<-- "snippets/my-topic/second_example.py"\n```\n')
-    assert str(new_file.value) == (
-        "docs/my-topic/index.md includes snippets/my-topic/second_example.py, which does not exist. "
-        "Fix the path, or create the snippet with: nox -s new -- my-topic/second_example"
-    )
-    with pytest.raises(PluginError) as wrong_section:
-        render('```python\n--8<-- "snippets/my-topic/first.py:modle"\n```\n')
-    message = str(wrong_section.value)
-    assert message.startswith("docs/my-topic/index.md includes the section 'modle' of "
-                              "snippets/my-topic/first.py, which has no such section (it has: model).")
-    assert "# --8<-- [start:modle]" in message
-    assert render('```python\n--8<-- "snippets/my-topic/first.py:model"\n```\n')  # the right name builds
-
-
-def test_the_docs_build_never_imports_tensorflow(tmp_path):
-    """The build runs with TensorFlow and Keras made unimportable; any import attempt fails it."""
-    script = textwrap.dedent(f"""\
-        import sys
-        class Refuse:
-            def find_spec(self, name, path=None, target=None):
-                if name.split(".")[0] in ("tensorflow", "keras"):
-                    raise ImportError("the docs build imported " + name)
-        sys.meta_path.insert(0, Refuse())
-        from mkdocs.__main__ import cli
-        cli(["build", "--strict", "-d", {str(tmp_path / "site")!r}])
-        """)
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                          env=layout.preset_env())
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert (tmp_path / "site" / "training-weights" / "index.html").exists()
-
-
 # --------------------------------------------------------------------------- workflows
 
 
@@ -315,6 +115,7 @@ def test_workflows_pass_the_linters():
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.selftest
 @pytest.mark.parametrize(
     "old, new, expected",
     [
@@ -397,50 +198,19 @@ def test_deploy_builds_exactly_what_nox_docs_builds():
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in publish["steps"])
 
 
-# --------------------------------------------------------------------------- contributor errors
+# --------------------------------------------------------------------------- the lock file
 
 
-def test_orphan_output_names_the_file_and_the_fix(tmp_path):
-    folder = tmp_path / "my-topic"
-    folder.mkdir()
-    (folder / "renamed.out").write_text("1\n", encoding="utf-8")
-    message = "\n".join(pages.orphan_outputs(tmp_path))
-    assert "renamed.out has no snippet beside it (renamed.py is missing)" in message
-    assert "Delete the output, or restore the snippet." in message
+@pytest.mark.selftest
+def test_the_lock_file_pins_every_package_the_sessions_install():
+    lock = (ROOT / "uv.lock").read_text(encoding="utf-8")
+    noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    assert '"sync", "--locked"' in noxfile and "--compile-bytecode" in noxfile
+    import tomllib
 
-
-def test_missing_output_is_reported_by_the_page_check(tmp_path):
-    folder = tmp_path / "my-topic"
-    folder.mkdir()
-    (folder / "fresh.py").write_text("print(1)\n", encoding="utf-8")
-    message = "\n".join(pages.missing_outputs(tmp_path))
-    assert "fresh.py has no recorded output" in message
-    assert f"Record it with: nox -s outputs -- {folder / 'fresh.py'}" in message
-
-
-def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
-    page = tmp_path / "index.md"
-    page.write_text(textwrap.dedent('''\
-        # A page
-
-        ```python
-        print("typed on the page")
-        ```
-
-        ```text title="Output"
-        typed on the page
-        ```
-        '''), encoding="utf-8")
-    message = "\n".join(pages.block_problems(page))
-    assert f"{page}:3: ```python block has inline content 'print(\"typed on the page\")'" in message
-    assert "Move the code into a runnable file under snippets/<topic>/" in message
-    assert f"{page}:7: ```text block has inline content 'typed on the page'" in message
-    assert "Output blocks must include a recorded output" in message and "nox -s outputs" in message
-
-
-def test_unseeded_snippet_names_the_file_and_the_fix(tmp_path):
-    snippet = tmp_path / "noseed.py"
-    snippet.write_text("import keras\nprint(keras.layers.Dense(1).units)\n", encoding="utf-8")
-    message = "\n".join(seeds.seed_problems(snippet))
-    assert "noseed.py uses Keras but never calls keras.utils.set_random_seed(...)" in message
-    assert "Seed it near the top" in message
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
+    for group in groups.values():
+        for pin in group:
+            if isinstance(pin, str):
+                name, _, version = pin.partition("==")
+                assert f'name = "{name}"\nversion = "{version}"' in lock, f"uv.lock does not pin {pin}: run uv lock"

@@ -1,9 +1,8 @@
-"""One numeric path on every CPU (snipcheck.numeric), and the detector that refuses an output
-another CPU would print differently (snipcheck.detector)."""
+"""snipcheck/detector.py: the refresh refuses an output that another CPU prints differently, and,
+with the portable settings removed, ``claim_capacity.py``."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -14,51 +13,9 @@ from pathlib import Path
 import pytest
 
 from snipcheck import layout, numeric, outputs
-from snipcheck.rules import pages
+
 
 CAPACITY = layout.SNIPPETS / "training-weights" / "claim_capacity.py"
-
-
-def write(folder: Path, name: str, code: str) -> Path:
-    path = folder / name
-    path.write_text(textwrap.dedent(code), encoding="utf-8")
-    return path
-
-
-def test_this_run_is_on_the_portable_numeric_path():
-    """The pytest plugin applied the settings before anything imported TensorFlow or NumPy."""
-    for name, value in numeric.portable().items():
-        assert os.environ.get(name) == value, name
-    assert numeric.READER_LINE["TF_ENABLE_ONEDNN_OPTS"] == "0"
-
-
-def test_settings_applied_too_late_are_refused(monkeypatch):
-    import numpy  # noqa: F401  (loaded: a setting it reads at load time would be ignored)
-
-    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
-    with pytest.raises(RuntimeError, match=r"after .*numpy.* was imported.*OPENBLAS_CORETYPE"):
-        numeric.apply({"OPENBLAS_CORETYPE": "Nehalem"})
-    assert os.environ["OPENBLAS_CORETYPE"] == "Haswell"
-
-
-def test_every_recording_names_the_portable_settings():
-    entries = layout.Recording.entries(CAPACITY.parent)
-    for name, entry in entries.items():
-        for pair in numeric.label(numeric.READER_LINE).split():
-            assert pair in entry[layout.NUMERIC_KEY].split(), (name, entry)
-
-
-@pytest.mark.selftest
-def test_an_output_recorded_without_the_portable_settings_is_reported(tmp_path):
-    folder = tmp_path / "snippets" / "topic"
-    folder.mkdir(parents=True)
-    write(folder, "a.py", "print(1)\n")
-    (folder / "a.out").write_text("1\n")
-    (folder / layout.RECORDED_WITH).write_text(json.dumps({"a.out": {"tensorflow": "2.21.0"}}))
-    problems = pages.recorded_with_problems(tmp_path / "snippets")
-    assert len(problems) == 1, problems
-    assert "a.out was not recorded with the portable numeric settings" in problems[0]
-    assert "TF_ENABLE_ONEDNN_OPTS=0" in problems[0] and "nox -s outputs -- " in problems[0]
 
 
 @pytest.mark.selftest
@@ -103,3 +60,9 @@ def test_without_the_portable_settings_the_refresh_refuses_claim_capacity(tmp_pa
     assert "+2 hidden layers of 256" in out and "-2 hidden layers of 256" in out
     assert "no output or notebook is written" in out
     assert layout.output_path(copy).read_text() == recorded
+
+
+def write(folder: Path, name: str, code: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    return path

@@ -201,6 +201,7 @@ def test_the_engine_gives_kerass_numbers_at_every_step(explorer):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.selftest
 @pytest.mark.browser
 def test_without_adams_bias_correction_the_comparison_fails_naming_the_step(explorer):
     source = ENGINE.read_text(encoding="utf-8")
@@ -369,6 +370,7 @@ def test_after_use_axe_finds_nothing_serious_and_nothing_scrolls_sideways(browse
 # --------------------------------------------------------------------------- Copy as TensorFlow
 
 
+@pytest.mark.selftest
 @pytest.mark.browser
 @pytest.mark.parametrize("optimizer, rate, batch, seed, steps", [
     ("adam", 0.1, 8, 0, 12),
@@ -578,6 +580,7 @@ def test_a_link_pasted_into_the_open_explorer_opens_and_an_anchor_changes_nothin
         assert shown(explorer) == opened, f"#{other} changed the explorer"
 
 
+@pytest.mark.selftest
 @pytest.mark.browser
 @pytest.mark.parametrize("refuse", [
     "navigator.clipboard.writeText = () => Promise.reject(new DOMException('Denied', 'NotAllowedError'))",
@@ -592,14 +595,3 @@ def test_when_copying_fails_copy_link_points_to_the_address_bar(browser, site_ur
         page.wait_for_function(
             "() => document.querySelector('#explorer-copy-status').textContent.includes('address bar')")
         assert fragment(page) == "optimizer=sgd&rate=0.1&batch=32&seed=0&step=4"
-
-
-# --------------------------------------------------------------------------- the build hook
-
-
-def test_a_missing_recorded_run_fails_the_build_naming_the_file_and_the_fix(site_copy):
-    site_copy.edit_page("training-weights/explorer.md", "explorer_keras.out data=", "explorer_gone.out data=")
-    done = site_copy.build()
-    assert done.returncode != 0
-    assert "snippets/training-weights/explorer_gone.out is missing" in done.stderr
-    assert "nox -s outputs -- snippets/training-weights/explorer_gone.py" in done.stderr

@@ -91,8 +91,12 @@ def test_the_new_page_builds_strictly_with_its_output_and_version_line(repo, tmp
 
 
 def test_the_new_page_passes_the_page_checks(repo):
-    done = run(repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_pages.py",
-               "tests/test_snippets.py::test_snippet_seeds_itself", "tests/test_contributing.py::"
+    done = run(repo, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+               "tests/test_content_pages.py::test_code_and_output_blocks_are_inclusions",
+               "tests/test_content_pages.py::test_built_page_shows_recorded_outputs_byte_for_byte",
+               "tests/test_content_snippets.py::test_every_snippet_has_a_recorded_output",
+               "tests/test_content_snippets.py::test_every_recorded_output_has_its_snippet",
+               "tests/test_content_snippets.py::test_snippet_seeds_itself", "tests/test_content_snippets.py::"
                "test_every_output_has_an_entry_and_every_entry_an_output")
     assert done.returncode == 0, done.stdout[-4000:]
 

@@ -12,7 +12,8 @@ A practice problem is a level-2 heading "Problem N: ..." followed by:
 The solution names no other letter as the answer and does not rule the key out; a "what does
 this print?" key (a numeric option) is what the solution's recorded output shows, and no other
 option is. ``check_practice`` returns every problem of a page, each naming the problem and
-the fix (tests/test_modes.py calls it, and breaks copies to prove that it fails).
+the fix (tests/test_content_practice.py calls it, and tests/test_rules_practice.py breaks copies
+to prove that it fails).
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ For every ``<fieldset class="quiz">``:
   output without fixing the key fails.
 
 ``quiz_problems`` returns every problem of one page, each naming the page, the question and
-the fix (tests/test_quiz.py calls it, and breaks copies to prove that it fails).
+the fix (tests/test_content_quiz.py calls it on every quiz page, and tests/test_rules_quiz.py
+breaks copies to prove that it fails).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Problems the theme (Material for MkDocs) or a plugin (mkdocs-jupyter) puts in every
 build, allowed once, here: the browser gate (``snipcheck.gate``, axe) and the HTML check
 (``snipcheck.rules.html``, the Nu Html Checker) ask ``axe_allowed`` and ``vnu_allowed``.
-Each entry has its reason and the upstream report (tests/test_quality.py checks both).
+Each entry has its reason and the upstream report (tests/test_rules_theme_owned.py checks both).
 """
 
 from __future__ import annotations

@@ -1,104 +1,28 @@
-"""Notebook pages: generated from the current source, showing its recorded output and figures.
+"""snipcheck/notebooks.py: notebook pages generated from percent-format snippets, under the
+snippets' guards and confinement.
 
-The source of a notebook page is a jupytext script under snippets/; test_snippets.py runs it
-and compares its stdout with its .out file. These checks tie the notebook in docs/ to both:
-same source (by hash), same text output (same tolerance and masking as snippets), figures
-present, no error output. They also prove the two guards: a raising cell fails generation
-naming the cell, and a stored error output fails the site build naming the cell.
-"""
+A raising cell fails generation naming the cell and keeps the old notebook; a clean source
+generates a notebook with its hash and outputs; a notebook source obeys the snippet guards with
+the same message; its kernel is confined like a snippet and leaves no process behind; a
+Markdown-only edit patches the notebook without running it; a stored error output fails the
+site build naming the cell. The content checks of the notebooks in docs/ are in
+test_content_notebooks.py."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
 
-from snipcheck import compare, confinement, layout, notebooks
+from snipcheck import confinement, layout, notebooks
 from snipcheck.layout import ROOT
 
-PAIRS = sorted(layout.notebook_sources().items())
-IDS = [layout.rel(notebook) for _, notebook in PAIRS]
-MIN_FIGURES = 3
+pytestmark = pytest.mark.selftest
 
-
-def refresh_hint(source) -> str:
-    return layout.refresh_hint(layout.rel(source))
-
-
-@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
-def test_notebook_was_generated_from_the_current_source(source, notebook):
-    assert notebook.exists(), f"{layout.rel(notebook)} is missing. Generate it: run {refresh_hint(source)}"
-    assert notebooks.stored_hash(notebook) == notebooks.source_hash(source), (
-        f"{layout.rel(notebook)} was not generated from the current "
-        f"{layout.rel(source)} (the source changed since). Run {refresh_hint(source)}"
-    )
-
-
-@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
-def test_notebook_text_matches_the_recorded_output(source, notebook):
-    message = compare.mismatch(source, notebooks.text_output(notebook), shown_by=layout.rel(notebook))
-    assert message is None, message
-
-
-@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
-def test_notebook_has_figures(source, notebook):
-    figures = notebooks.outputs_of_type(notebook, "image/png")
-    assert len(figures) >= MIN_FIGURES, (
-        f"{layout.rel(notebook)} holds {len(figures)} figure(s); expected at least "
-        f"{MIN_FIGURES}. Does every plotting cell end with plt.show()? Run {refresh_hint(source)}"
-    )
-
-
-@pytest.mark.parametrize("source, notebook", PAIRS, ids=IDS)
-def test_notebook_has_no_error_or_stderr_output(source, notebook):
-    bad = notebooks.outputs_of_type(notebook, "error") + [
-        (cell, output)
-        for cell, output in notebooks.outputs_of_type(notebook, "stream")
-        if output["name"] == "stderr"
-    ]
-    assert not bad, "\n".join(
-        f"{layout.rel(notebook)}: code cell {cell} has a stored "
-        f"{output.get('ename') or output['output_type']} output. Run {refresh_hint(source)}"
-        for cell, output in bad
-    )
-
-
-# --------------------------------------------------------------------------- the built page
-
-
-def test_notebook_page_is_built_with_its_links(built_site):
-    """The page exists, shows the figures, offers the notebook for download and in Colab."""
-    import yaml
-
-    notebook = PAIRS[0][1]
-    page = layout.built_page(built_site, notebook)
-    assert page.exists(), "the notebook page was not built"
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    # hooks/notebook_reader.py writes each chart to a file beside the page, loaded lazily.
-    charts = soup.select(".jp-RenderedImage img")
-    assert len(charts) >= MIN_FIGURES
-    for img in charts:
-        assert (page.parent / img["src"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", img["src"]
-        assert img.get("loading") == "lazy" and img.get("width") and img.get("height"), img
-    assert (page.parent / notebook.name).exists(), "the downloadable notebook was not copied"
-    assert soup.select_one(f'a[href="{notebook.name}"][download]'), "no download link"
-    extra = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["extra"]
-    owner_repo = extra["repository"].removeprefix("https://github.com/").rstrip("/")
-    colab = (
-        f"https://colab.research.google.com/github/{owner_repo}/blob/{extra['branch']}"
-        f"/{layout.rel(notebook)}"
-    )
-    assert soup.select_one(f'a[href="{colab}"]'), f"no Open in Colab link to {colab}"
-    text = soup.get_text()
-    assert "def first_epoch" not in text, "the cell tagged hide-input shows its code"
-    assert "Before training the network got" in text, "the run's summary is missing"
-
-
-# --------------------------------------------------------------------------- the guards
 
 RAISING_SOURCE = """\
 # %% [markdown]
@@ -259,6 +183,37 @@ print("the kernel ends; its sleep must end too")
     assert done.returncode == 0, done.stderr[-2000:]
     survivors = processes.left_running(argument)
     assert not survivors, f"outlived the notebook kernel: {survivors}"
+
+
+@pytest.mark.skipif(not layout.notebook_sources(), reason="no notebook source in this repository")
+def test_a_markdown_only_edit_patches_the_notebook_without_running_it(tmp_path, monkeypatch):
+    source, notebook = sorted(layout.notebook_sources().items())[0]
+    copy_source, copy_notebook = tmp_path / source.name, tmp_path / notebook.name
+    text = source.read_text(encoding="utf-8")
+    marker = "# %% [markdown]\n"
+    assert marker in text
+    copy_source.write_text(text.replace(marker, marker + "# A sentence added by the test.\n#\n", 1), encoding="utf-8")
+    copy_notebook.write_bytes(notebook.read_bytes())
+    (tmp_path / source.with_suffix(".out").name).write_bytes(source.with_suffix(".out").read_bytes())
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the notebook was executed for a Markdown-only edit")
+
+    monkeypatch.setattr(notebooks, "execute", no_run)
+    start = time.monotonic()
+    assert notebooks.generate(copy_source, copy_notebook) == "patched"
+    assert time.monotonic() - start < 15
+    patched = json.loads(copy_notebook.read_text(encoding="utf-8"))
+    assert "A sentence added by the test." in "".join(patched["cells"][0]["source"])
+    assert notebooks.stored_hash(copy_notebook) == notebooks.source_hash(copy_source)
+    before = json.loads(notebook.read_text(encoding="utf-8"))
+    code = [c for c in patched["cells"] if c["cell_type"] == "code"]
+    assert code == [c for c in before["cells"] if c["cell_type"] == "code"]  # outputs kept
+
+    # a code edit is not patched: it runs
+    copy_source.write_text(copy_source.read_text(encoding="utf-8") + "\nprint('one more line')\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="executed"):
+        notebooks.generate(copy_source, copy_notebook)
 
 
 @pytest.fixture

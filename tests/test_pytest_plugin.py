@@ -1,18 +1,16 @@
-"""The contributor's loop: one message per failure, two speeds, a narrowed check, outputs
-that keep recorded-with.json tidy, and a notebook that is not run again for a prose edit."""
+"""snipcheck/pytest_plugin.py: the test run's shape. One message per failed shared fixture, two
+speeds (the fast check leaves out the tests marked selftest and browser), an unmarked test that
+needs a marker is a collection error, and ``--only`` keeps one topic or one page and its snippets."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
-from snipcheck import layout, notebooks, outputs
-from snipcheck.layout import RECORDED_WITH, ROOT
+from snipcheck import layout
 
 pytestmark = pytest.mark.selftest
 
@@ -60,9 +58,11 @@ def test_the_fast_check_leaves_out_self_tests_and_the_browser(tmp_path):
         def test_content():
             pass
 
+        @pytest.mark.selftest
         def test_breaks_a_copy(tmp_path):
             pass
 
+        @pytest.mark.selftest
         def test_check_fails_on_a_flipped_key():
             pass
 
@@ -72,6 +72,31 @@ def test_the_fast_check_leaves_out_self_tests_and_the_browser(tmp_path):
     '''), encoding="utf-8")
     done = run_pytest(tmp_path, "-m", "not selftest and not browser")
     assert "1 passed, 3 deselected" in done.stdout, done.stdout
+
+
+def test_a_test_without_the_mark_its_fixtures_call_for_is_a_collection_error(tmp_path):
+    (tmp_path / "test_copy.py").write_text("def test_breaks_a_copy(tmp_path):\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_chromium.py").write_text(textwrap.dedent('''
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def browser():
+            return None
+
+        @pytest.mark.browser
+        def test_marked(browser):
+            pass
+
+        def test_in_chromium(browser):
+            pass
+    '''), encoding="utf-8")
+    done = run_pytest(tmp_path, "--collect-only", "-q")
+    assert done.returncode != 0 and "2 errors" in done.stdout, done.stdout
+    for message in ["test_copy.py::test_breaks_a_copy works in a temporary folder (tmp_path) but is not marked "
+                    "selftest: add @pytest.mark.selftest",
+                    "test_chromium.py::test_in_chromium uses the browser fixture but is not marked browser: "
+                    "add @pytest.mark.browser"]:
+        assert message in done.stdout, done.stdout
 
 
 def test_only_keeps_one_topic_or_one_page_and_its_snippets(tmp_path):
@@ -105,64 +130,3 @@ def test_only_keeps_one_topic_or_one_page_and_its_snippets(tmp_path):
     done = run_pytest(tmp_path, "-v", "--only", topic)
     snippets_kept = sum("test_snippet[" in line and " PASSED" in line for line in done.stdout.splitlines())
     assert snippets_kept == len(layout.discover(layout.SNIPPETS / topic)), done.stdout
-
-
-def test_outputs_prunes_entries_whose_output_is_gone(tmp_path):
-    """Replacing the scaffold's first example: first.py and first.out deleted, second.py
-    recorded. The refresh removes the entry for first.out itself."""
-    folder = tmp_path / "my-topic"
-    folder.mkdir()
-    (folder / "second.py").write_text("print(2)\n", encoding="utf-8")
-    (folder / "second.out").write_text("2\n", encoding="utf-8")
-    (folder / RECORDED_WITH).write_text(json.dumps({"first.out": outputs.versions()}), encoding="utf-8")
-    said = []
-    outputs.note_versions([folder / "second.out"], echo=said.append)
-    entries = json.loads((folder / RECORDED_WITH).read_text(encoding="utf-8"))
-    assert set(entries) == {"second.out"}
-    assert entries["second.out"][layout.SOURCE_KEY] == layout.source_digest(folder / "second.py")
-    assert any("pruned" in line and "first.out" in line for line in said), said
-
-
-@pytest.mark.skipif(not layout.notebook_sources(), reason="no notebook source in this repository")
-def test_a_markdown_only_edit_patches_the_notebook_without_running_it(tmp_path, monkeypatch):
-    source, notebook = sorted(layout.notebook_sources().items())[0]
-    copy_source, copy_notebook = tmp_path / source.name, tmp_path / notebook.name
-    text = source.read_text(encoding="utf-8")
-    marker = "# %% [markdown]\n"
-    assert marker in text
-    copy_source.write_text(text.replace(marker, marker + "# A sentence added by the test.\n#\n", 1), encoding="utf-8")
-    copy_notebook.write_bytes(notebook.read_bytes())
-    (tmp_path / source.with_suffix(".out").name).write_bytes(source.with_suffix(".out").read_bytes())
-
-    def no_run(*args, **kwargs):
-        raise AssertionError("the notebook was executed for a Markdown-only edit")
-
-    monkeypatch.setattr(notebooks, "execute", no_run)
-    start = time.monotonic()
-    assert notebooks.generate(copy_source, copy_notebook) == "patched"
-    assert time.monotonic() - start < 15
-    patched = json.loads(copy_notebook.read_text(encoding="utf-8"))
-    assert "A sentence added by the test." in "".join(patched["cells"][0]["source"])
-    assert notebooks.stored_hash(copy_notebook) == notebooks.source_hash(copy_source)
-    before = json.loads(notebook.read_text(encoding="utf-8"))
-    code = [c for c in patched["cells"] if c["cell_type"] == "code"]
-    assert code == [c for c in before["cells"] if c["cell_type"] == "code"]  # outputs kept
-
-    # a code edit is not patched: it runs
-    copy_source.write_text(copy_source.read_text(encoding="utf-8") + "\nprint('one more line')\n", encoding="utf-8")
-    with pytest.raises(AssertionError, match="executed"):
-        notebooks.generate(copy_source, copy_notebook)
-
-
-def test_the_lock_file_pins_every_package_the_sessions_install():
-    lock = (ROOT / "uv.lock").read_text(encoding="utf-8")
-    noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
-    assert '"sync", "--locked"' in noxfile and "--compile-bytecode" in noxfile
-    import tomllib
-
-    groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
-    for group in groups.values():
-        for pin in group:
-            if isinstance(pin, str):
-                name, _, version = pin.partition("==")
-                assert f'name = "{name}"\nversion = "{version}"' in lock, f"uv.lock does not pin {pin}: run uv lock"

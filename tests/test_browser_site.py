@@ -1,34 +1,29 @@
-"""The site as readers use it: keyboard, search, paper, phone, and the path through a topic.
+"""The site as readers use it, in Debian's Chromium: the Content Security Policy, search, paper
+and the path through a topic.
 
-* The quiz can be browsed with the arrow keys without answering; Enter answers.
-* Site search (Material's own, in Chromium) finds ``apply_gradients`` on the notes, the
-  practice and the quiz; no quiz explanation is in the search index; a notebook's code is
-  indexed once, under its own heading.
-* The notebook page's own HTML stays under NOTEBOOK_HTML_BUDGET bytes, and a chart without
-  alt text fails the build.
-* A recap or practice page printed by Chromium (page.pdf) shows the questions, not the
-  answers under them, and no button.
+* Every page sends a Content Security Policy and reports no violation; a script that slipped
+  into a page is blocked.
+* Site search (Material's own) finds ``apply_gradients`` on the notes, the practice and the quiz.
+* A recap or practice page printed by Chromium (page.pdf) shows the questions, not the answers
+  under them, and no button.
 * Every topic page shows the learning path (every step, with a time) and ends with a "Next
-  step" link; a step marked done stays ticked after a reload and on the other pages.
-"""
+  step" link; a step marked done stays ticked after a reload and on the other pages."""
 
 from __future__ import annotations
 
 import io
-import json
 import re
-from pathlib import Path
-
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
-from snipcheck.layout import ROOT, built_page
 from snipcheck.site import nav_page, nav_pages, url_of, watched_page
 
-NOTEBOOK_HTML_BUDGET = 200_000  # bytes of the notebook page's own HTML (issue 14)
+
 QUIZ = url_of(nav_page("Quiz"))
+
+
 TOPIC = "training-weights"
 
 
@@ -39,39 +34,53 @@ def nav_steps() -> list[str]:
     return steps
 
 
-# --------------------------------------------------------------------------- quiz
+# --------------------------------------------------------------------------- Content Security Policy
+
+
+PROBE = """window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));"""
+
+
+def violations(browser, url: str) -> tuple[list[str], list[str]]:
+    from snipcheck.site import watched_page
+
+    with watched_page(browser, url) as (page, errors, foreign):
+        page.add_init_script(PROBE)
+        page.reload(wait_until="networkidle")
+        page.wait_for_timeout(200)
+        found = page.evaluate("window.__violations")
+        ran = page.evaluate("window.__ran || false")
+    return found + [e for e in errors if "Content Security Policy" in e], ([f"ran: {ran}"] if ran else [])
 
 
 @pytest.mark.browser
-def test_the_quiz_can_be_browsed_with_arrow_keys_without_answering(browser, site_url):
-    with watched_page(browser, site_url + QUIZ, viewport={"width": 1280, "height": 900}) as (page, errors, _):
-        first = page.locator("fieldset.quiz").first
-        radios = first.get_by_role("radio")
-        radios.first.focus()
-        page.keyboard.press("Space")  # chooses A
-        for _ in range(radios.count() + 1):  # round the whole group, back to A and on
-            page.keyboard.press("ArrowDown")
-        assert radios.nth(1).is_checked(), "ArrowDown did not move the choice"
-        assert first.locator(".quiz-verdict").inner_text() == ""
-        assert "quiz--right" not in first.get_attribute("class")
-        assert "quiz--wrong" not in first.get_attribute("class")
-        assert "0 answered" in page.locator(".quiz-score__text").inner_text()
-        # "Question 1." is text in the legend, for screen readers too.
-        assert first.locator("legend").inner_text().startswith("Question 1.")
-        page.keyboard.press("Enter")  # now it counts
-        assert first.locator(".quiz-verdict").inner_text() in ("Right.", *(
-            f"Not quite: the answer is {c}." for c in "ABCDEFGH"))
-        assert "1 answered" in page.locator(".quiz-score__text").inner_text()
-        # A click answers at once; the arrow keys right after it still only browse.
-        second = page.locator("fieldset.quiz").nth(1)
-        second.get_by_role("radio").first.click()
-        assert "2 answered" in page.locator(".quiz-score__text").inner_text()
-        picked = second.locator(".quiz-verdict").inner_text()
-        page.keyboard.press("ArrowDown")
-        assert second.get_by_role("radio").nth(1).is_checked()
-        assert second.locator(".quiz-verdict").inner_text() == picked, "ArrowDown after a click answered"
-        assert "2 answered" in page.locator(".quiz-score__text").inner_text()
-    assert not errors, errors
+def test_every_page_sends_a_policy_and_reports_no_violation(built_site, site_url, browser):
+    from snipcheck import site
+
+    failures = []
+    for path in site.pages(built_site):
+        html = (built_site / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        head = html[html.index("<head"):][:400]
+        assert '<meta http-equiv="Content-Security-Policy"' in head, f"{path}: no policy at the top of <head>"
+        assert "script-src 'self' 'sha256-" in html and "'unsafe-inline'" not in html.split("script-src")[1].split(";")[0]
+        found, _ = violations(browser, site_url + path)
+        failures += [f"{path}: {v}" for v in found]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.selftest
+@pytest.mark.browser
+def test_the_policy_blocks_a_script_that_slipped_into_a_page(site_copy, browser):
+    from snipcheck import site
+
+    site_copy.edit_page("index.md", "\n", '\n\n<div markdown>Hello <script>window.__ran = true</script></div>\n\n')
+    done = site_copy.build()
+    assert done.returncode == 0, done.stderr[-3000:]
+    with site.serve(site_copy.site) as url:
+        found, ran = violations(browser, url + "/")
+    assert not ran, "the injected script ran"
+    assert any("script-src" in v for v in found), found
 
 
 # --------------------------------------------------------------------------- search
@@ -94,54 +103,6 @@ def test_search_finds_code_words_on_every_page_that_uses_them(browser, site_url)
     for expected in ("/training-weights/notes/", "/training-weights/practice/", QUIZ):
         assert expected in pages, f"search for apply_gradients misses {expected}; found {sorted(pages)}"
     assert not errors, errors
-
-
-def index_texts(site: Path) -> list[dict]:
-    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-
-
-def test_no_quiz_answer_or_explanation_is_in_the_search_index(built_site):
-    soup = BeautifulSoup((built_site / QUIZ.strip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
-    explanations = [" ".join(d.get_text(" ").split()) for d in soup.select("details.quiz-answer")]
-    assert len(explanations) >= 5
-    docs = [d for d in index_texts(built_site) if d["location"].startswith(QUIZ.lstrip("/"))]
-    assert docs, "the quiz page is not in the search index"
-    text = " ".join(" ".join(BeautifulSoup(d["text"], "html.parser").get_text(" ").split()) for d in docs)
-    assert "Answer:" not in text
-    for explanation in explanations:
-        for sentence in re.split(r"(?<=\.) ", explanation):
-            if len(sentence) >= 40:
-                assert sentence not in text, f"the search index holds a quiz explanation: {sentence!r}"
-
-
-# --------------------------------------------------------------------------- notebook page
-
-
-def test_the_notebook_page_html_is_under_budget(built_site):
-    for notebook in (ROOT / "docs").rglob("*.ipynb"):
-        page = built_page(built_site, notebook)
-        size = page.stat().st_size
-        assert size < NOTEBOOK_HTML_BUDGET, (
-            f"{page.relative_to(built_site)} is {size} bytes, over {NOTEBOOK_HTML_BUDGET}. Is "
-            "hooks/notebook_reader.py in mkdocs.yml's hooks (it purges the inlined CSS and moves "
-            "the charts to files)?"
-        )
-        text = page.read_text(encoding="utf-8")
-        assert "['pre { line-height" not in text, "the Python-list <style> is back"
-        assert "data:image/png" not in text, "a chart is inlined in the page"
-
-
-def test_a_chart_without_alt_text_fails_the_build_naming_the_fix(site_copy):
-    notebook = next(site_copy.docs.rglob("*.ipynb"))
-    data = json.loads(notebook.read_text(encoding="utf-8"))
-    for cell in data["cells"]:
-        for output in cell.get("outputs", []):
-            output.get("metadata", {}).pop("image/png", None)
-            output.get("metadata", {}).pop("alt", None)
-    notebook.write_text(json.dumps(data), encoding="utf-8")
-    done = site_copy.build()
-    assert done.returncode != 0
-    assert "have no alt text" in done.stderr and "nox -s outputs" in done.stderr, done.stderr[-2000:]
 
 
 # --------------------------------------------------------------------------- paper

@@ -1,5 +1,7 @@
-"""Prose types no number that no run shows, and every code block on a page comes from a run
-(the rules are in snipcheck/rules/prose.py)."""
+"""snipcheck/rules/prose.py: the number and code rules fail on a broken copy of the site naming
+the page, a quiz explanation may only use its own question's numbers, a notebook's Markdown is
+checked too, and typed numbers are matched as rounded. The rules applied to every page are in
+test_content_pages.py."""
 
 from __future__ import annotations
 
@@ -9,42 +11,27 @@ import pytest
 from bs4 import BeautifulSoup
 
 from snipcheck.compare import NUMBER
-from snipcheck.layout import DOCS, built_page, rel
-from snipcheck.rules.prose import (backed, blocks_in, code_problems, notebook_number_problems, number_problems,
-                                   page_number_problems, prose_of, shown_numbers, shown_sources,
-                                   stray_numbers, topic_pages, typed_numbers)
+from snipcheck.layout import DOCS, built_page
+from snipcheck.rules.prose import (backed, blocks_in, code_problems, notebook_number_problems, page_number_problems,
+                                   prose_of, shown_numbers, shown_sources, stray_numbers, typed_numbers)
 
-
-@pytest.mark.parametrize("page", topic_pages(), ids=rel)
-def test_prose_types_only_numbers_a_run_shows(page, built_site):
-    problems = number_problems(built_site, page)
-    assert not problems, "\n".join(problems)
-
-
-# --------------------------------------------------------------------------- (b) code
-
-
-@pytest.fixture(scope="module")
-def sources() -> list[str]:
-    return shown_sources()
-
-
-@pytest.mark.parametrize("page", topic_pages(), ids=rel)
-def test_every_code_block_comes_from_a_run(page, built_site, sources):
-    html = built_page(built_site, page).read_text(encoding="utf-8")
-    problems = code_problems(rel(page), html, sources)
-    assert not problems, "\n".join(problems)
-
-
-# ---------------------------------------------- the checks fail on a broken copy of the site
 
 TYPED_NUMBER = "Training this model took 1234.5 seconds."
+
+
 NUMBER_IN_CODE = "Its learning rate, 0.1, sits in the code above."
+
+
 INDENTED = "    print('invented output')"
+
+
 TILDE = "~~~python\nprint('typed, never run')\n~~~"
+
+
 RAW_PRE = "<pre>loss after training: 0.0001</pre>"
 
 
+@pytest.mark.selftest
 def test_checks_fail_on_a_broken_copy_naming_the_page(site_copy):
     """One copy broken in four places and built once (a build takes a while): a number typed
     into prose, an indented code block, a ~~~python fence and a raw <pre>."""

@@ -1,11 +1,19 @@
-"""Every snippet runs clean and prints what its recorded output says."""
+"""Every snippet runs clean and prints what its recorded output says (also as another CPU would
+run it, marked ``other_cpu``), seeds itself, has its recorded output (and every output its
+snippet), and every output has its entry in recorded-with.json, naming the portable settings."""
+
+from __future__ import annotations
 
 import pytest
 
-from snipcheck import detector, layout, outputs
-from snipcheck.rules import seeds
+from snipcheck import detector, layout, numeric, outputs
+from snipcheck.rules import pages, seeds
+
 
 SNIPPETS = layout.discover()
+
+
+CAPACITY = layout.SNIPPETS / "training-weights" / "claim_capacity.py"
 
 
 def test_there_are_snippets():
@@ -35,3 +43,25 @@ def test_snippet_seeds_itself(snippet):
     """Readers must get the same numbers at home: each snippet seeds its own randomness."""
     problems = seeds.seed_problems(snippet)
     assert not problems, "\n".join(problems)
+
+
+def test_every_snippet_has_a_recorded_output():
+    problems = pages.missing_outputs()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_recorded_output_has_its_snippet():
+    problems = pages.orphan_outputs()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_output_has_an_entry_and_every_entry_an_output():
+    problems = pages.recorded_with_problems()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_recording_names_the_portable_settings():
+    entries = layout.Recording.entries(CAPACITY.parent)
+    for name, entry in entries.items():
+        for pair in numeric.label(numeric.READER_LINE).split():
+            assert pair in entry[layout.NUMERIC_KEY].split(), (name, entry)

@@ -1,14 +1,7 @@
-"""The live preview (``nox -s serve``) and the stale-output rule behind its banner.
-
-* ``mkdocs serve`` with the project's config starts, serves the home page at the root of the
-  address it prints (not under the published site's path), and follows a snippet edit: the
-  page that shows the snippet gets a "stale output" banner within 5 seconds.
-* The same rule fails the strict build, with the page, the snippet and the command.
-* The snippet check fails on it too (what CI's cache-free check runs), and a refresh stamps
-  the output again.
-
-Each runs on a pristine copy of the content (``site_copy``), never on the working tree.
-"""
+"""snipcheck/site.py: the live preview (``nox -s serve``) serves the home page at the root of the
+address it prints (not under the published site's path), and follows a snippet edit: the page
+that shows the snippet gets a "stale output" banner within 5 seconds. It runs on a pristine copy
+of the content (``site_copy``), never on the working tree."""
 
 from __future__ import annotations
 
@@ -22,13 +15,14 @@ import urllib.request
 
 import pytest
 
-from snipcheck import layout, outputs, site
-from snipcheck.run import Result
+from snipcheck import site
 
 pytestmark = pytest.mark.selftest
 
-LESSON = "training-weights/index.md"
+
 SNIPPET = "snippets/training-weights/regression.py"
+
+
 BANNER_WITHIN = 5.0  # seconds, from the edit to the banner on the page
 
 
@@ -99,27 +93,3 @@ def test_the_preview_serves_the_printed_url_and_shows_a_stale_output_banner(prev
     assert took <= limit, f"the banner took {took:.1f} s (target: {BANNER_WITHIN:.0f} s, {limit:.0f} s at this load)"
     text = re.sub(r"<[^>]+>", "", fetch(page_url)[1])
     assert f"stale output: run nox -s outputs -- {SNIPPET}" in text
-
-
-def test_a_stale_output_fails_the_strict_build_naming_page_snippet_and_fix(site_copy):
-    snippet = site_copy.folder / SNIPPET
-    snippet.write_text(snippet.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    done = site_copy.build()
-    assert done.returncode != 0
-    assert f"docs/{LESSON} shows a stale output: {SNIPPET} changed since regression.out was recorded" in done.stderr
-    assert f"Run: nox -s outputs -- {SNIPPET}" in done.stderr
-
-
-def test_the_snippet_check_fails_on_a_stale_output_and_refresh_restamps_it(site_copy, monkeypatch):
-    snippet = site_copy.folder / SNIPPET
-    assert layout.Recording.of(snippet).stale(SNIPPET) is None
-    snippet.write_text(snippet.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    message = layout.Recording.of(snippet).stale(SNIPPET)
-    assert message and message.startswith(f"stale output: {SNIPPET} changed since")
-    recorded = layout.output_path(snippet).read_text(encoding="utf-8")
-    # the run printed exactly the recorded output, and still the check fails: it was recorded
-    # from another source
-    failure = outputs.check(Result(snippet, "ok", stdout=recorded))
-    assert failure and "stale output" in failure and "nox -s outputs -- " in failure
-    outputs.note_versions([layout.output_path(snippet)], echo=lambda *_: None)
-    assert layout.Recording.of(snippet).stale(SNIPPET) is None
