@@ -29,6 +29,7 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,7 @@ def _paths(item) -> list[str]:
     """The repository files a test is parametrized with (as ``layout.rel`` writes them)."""
     found = []
     for value in getattr(getattr(item, "callspec", None), "params", {}).values():
-        if isinstance(value, Path) or (isinstance(value, str) and value.endswith((".md", ".py", ".ipynb"))):
+        if isinstance(value, os.PathLike) or (isinstance(value, str) and value.endswith((".md", ".py", ".ipynb"))):
             path = Path(value)
             if not path.is_absolute():
                 path = layout.DOCS / path if (layout.DOCS / path).exists() else layout.ROOT / path
