@@ -23,6 +23,8 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     prose      numbers typed in prose and code shown on pages come from runs and snippets
     notebooks  notebook pages generated from percent-format snippets, same guards and
                confinement
+    page_notebooks  a notebook for every topic page that shows code, from its snippets in
+               page order; checked top to bottom in a kernel, and each cell alone
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
     bench      ``nox -s bench``: speed and size, side by side
