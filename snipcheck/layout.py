@@ -490,9 +490,10 @@ def notebook_pages(root=ROOT) -> dict[Path, Path]:
 def stale_page_notebook(page, root=ROOT) -> str | None:
     """None when a page's notebook was generated from the page's snippets as they are now,
     else the message naming the fix. The rule of ``Recording.stale``: the notebook's metadata
-    stores the sha256 of each snippet it holds, and the page's list of snippets."""
-    root = Path(root)
-    page = Path(page) if Path(page).is_absolute() else root / page
+    stores each snippet it holds, in page order, with its sha256 (a list of pairs: a notebook
+    writer sorts the keys of a mapping)."""
+    root = Path(root).resolve()
+    page = (Path(page) if Path(page).is_absolute() else root / page).resolve()
     name = page.relative_to(root).as_posix()
     cells = page_cells(page.read_text(encoding="utf-8"))
     if not cells:
@@ -503,7 +504,7 @@ def stale_page_notebook(page, root=ROOT) -> str | None:
         meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get(NOTEBOOK_META) or {}
     except (OSError, ValueError):
         return f"missing notebook: {name} shows code, but {made} does not exist. Run: {refresh_hint(name)}"
-    sources = meta.get("sources") or {}
+    sources = dict(pair for pair in meta.get("sources") or [] if len(pair) == 2)  # [[path, sha256], ...]
     if list(sources) != [cell.snippet for cell in cells]:
         return (f"stale notebook: {name} includes other snippets (or in another order) than when "
                 f"{made} was generated. Run: {refresh_hint(name)}")

@@ -138,7 +138,7 @@ def build(page: Path):
             cell["execution_count"] = number if cell.outputs else None
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata[NOTEBOOK_META] = {"page": name, "sources": {c.snippet: digest(ROOT / c.snippet) for c in cells}}
+    nb.metadata[NOTEBOOK_META] = {"page": name, "sources": [[c.snippet, digest(ROOT / c.snippet)] for c in cells]}
     nbformat.validate(nb)
     return nb
 
@@ -227,18 +227,19 @@ def _snippets(nb) -> list[str]:
     return [s for cell in _code_cells(nb) if (s := (cell.metadata.get("snipcheck") or {}).get("snippet"))]
 
 
-def check(page: Path, alone: dict) -> list[str]:
+def check(page: Path, alone: dict, notebook: Path | None = None) -> list[str]:
     """Every problem of the page's stored notebook, each naming the page, the cell and the
     snippet: it does not run top to bottom in a fresh kernel, a cell prints something else
     than its snippet's recorded output, or a cell does not run alone. ``alone`` maps a
-    snippet (absolute path) to its own run (``snipcheck.run.Result``)."""
+    snippet (absolute path) to its own run (``snipcheck.run.Result``); ``notebook``: another
+    copy of the page's notebook to check (the self-tests break one)."""
     import nbformat
 
     from snipcheck import notebooks
     from snipcheck.compare import mismatch
 
     page = Path(page).resolve()
-    notebook = page_notebook_path(page)
+    notebook = Path(notebook) if notebook else page_notebook_path(page)
     fix = f"Keep each snippet independent of the others (see the guide), then run: {refresh_hint(rel(page))}"
     stored = nbformat.read(str(notebook), as_version=4)
     problems = []

@@ -6,8 +6,9 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
   and notebook a contributor edits) unless it is marked ``selftest`` (it checks the checker:
   it breaks a copy on purpose, runs the scaffold, exercises the cache or the preview) or
   ``browser`` (it drives Chromium) or ``other_cpu`` (it runs every snippet again as another
-  CPU would, ``snipcheck.detector``). ``nox -s check`` runs
-  ``-m "not selftest and not browser and not other_cpu"``;
+  CPU would, ``snipcheck.detector``) or ``page_notebooks`` (it runs each page's notebook in a
+  kernel, ``snipcheck.page_notebooks``). ``nox -s check`` runs
+  ``-m "not selftest and not browser and not other_cpu and not page_notebooks"``;
   ``nox -s tests`` runs everything. A test is marked ``selftest`` here, so no test file has to
   remember it, when it works in a temporary folder (``tmp_path`` or ``site_copy`` among its
   fixtures, or ``tmp_path_factory`` among its own arguments: content under test is never in a
@@ -51,6 +52,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "selftest: checks the checker itself (full suite only, nox -s tests)")
     config.addinivalue_line("markers", "browser: drives Debian's Chromium against the built site")
     config.addinivalue_line("markers", "other_cpu: runs every snippet again as another CPU (full suite only)")
+    config.addinivalue_line("markers", "page_notebooks: runs every page's notebook in a kernel (full suite only)")
 
 
 def pytest_report_header(config):
