@@ -101,9 +101,6 @@ def on_files(files, config):
         page = _page(file, config)
         if page is None:
             continue
-        message = stale_page_notebook(page, root)
-        if message and not previewing():
-            outdated.append(message)
         notebook = page_notebook_path(page.relative_to(root), root)
         if notebook.is_file():
             uri = notebook.relative_to(root).as_posix()
@@ -166,7 +163,12 @@ def on_page_content(content, page, config, files):
         download = served.url_relative_to(page.file) if served else notebook
         saved_as = "-".join(PurePosixPath(notebook).parts[1:])  # training-weights-index.ipynb
         source = page_source(config, src)
-        message = stale_page_notebook(page.file.abs_src_path, _root(config)) if previewing() else None
+        message = stale_page_notebook(page.file.abs_src_path, _root(config))
+        if message and not previewing():  # after the page's own checks (a stale output first)
+            raise PluginError(message)
+    elif _page(page.file, config):
+        message = stale_page_notebook(page.file.abs_src_path, _root(config))
+        raise PluginError(message or f"{page_source(config, src)}: its notebook is missing. Run: nox -s outputs")
     else:
         return content
     links = []
