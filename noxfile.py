@@ -90,7 +90,8 @@ def check(session: nox.Session) -> None:
     runs in the environment of `tests`, so the two share one install and one snippet cache.
     """
     install(session, "tests", str(TESTS_ENV))
-    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m", "not selftest and not browser and not other_cpu",
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m",
+                "not selftest and not browser and not other_cpu and not page_notebooks",
                 *narrowed(session.posargs), env=ENV, external=True)
 
 

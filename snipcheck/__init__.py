@@ -24,6 +24,8 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
                seeds, prose, quiz, practice, links, html, theme_owned; tests/ calls them
     notebooks  notebook pages generated from percent-format snippets, same guards and
                confinement
+    page_notebooks  a notebook for every topic page that shows code, from its snippets in
+               page order; checked top to bottom in a kernel, and each cell alone
     scaffold   ``nox -s new``: a topic or a snippet that passes the checks at once
     site       build, serve on 127.0.0.1, Debian's Chromium, the list of pages
     gate       the browser gate: every page in Chromium (axe, Tab walk, widths), per view

@@ -26,6 +26,8 @@ notebook's metadata records a hash of the source, so the checks can tell a stale
 source and takes that source's recorded output from the same run, so the experiment runs
 once per refresh, not twice.
 
+It then writes the notebook of each page that shows code (``snipcheck.page_notebooks``).
+
 Command line (to regenerate a notebook by hand, ``--force`` even when it is up to date)::
 
     python -m snipcheck notebooks [--force] [SNIPPET ...]
@@ -168,9 +170,13 @@ def patch_markdown(source: Path, notebook: Path):
     return stored
 
 
-def execute(source: Path, timeout: float | None = None):
+def execute(source: Path, timeout: float | None = None, *, nb=None, cwd: Path = ROOT, describe=None):
     """Run a jupytext source as a notebook in a kernel of this Python, under the snippet
-    guards; return the notebook. Raises NotebookError naming the cell and the fix."""
+    guards; return the notebook. Raises NotebookError naming the cell and the fix.
+
+    With ``nb``, run that notebook instead (a page's notebook, ``snipcheck.page_notebooks``):
+    ``source`` is then what messages and the fix name, ``cwd`` the kernel's working folder,
+    and ``describe(nb, index)`` names a cell."""
     import json
 
     import nbformat
@@ -180,7 +186,11 @@ def execute(source: Path, timeout: float | None = None):
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     source = Path(source).resolve()
-    nb = read_source(source)
+    made_here = nb is None
+    nb = read_source(source) if made_here else nb
+    if describe is None:
+        def describe(nb, index):
+            return _describe(source, nb, index)
     if timeout is None:
         timeout = settings(source)["timeout"]
 
@@ -205,7 +215,7 @@ def execute(source: Path, timeout: float | None = None):
         # Library log lines written straight to the process's stderr (TensorFlow's C++
         # logging) stay out of the notebook; Python warnings are caught by the guards.
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
-        resources={"metadata": {"path": str(ROOT)}},
+        resources={"metadata": {"path": str(cwd)}},
     )
     env = preset_env()
     guard, report = nbformat.v4.new_code_cell(GUARD), nbformat.v4.new_code_cell(REPORT)
@@ -253,14 +263,14 @@ def execute(source: Path, timeout: float | None = None):
         refused = namespace_refusals(f"{trace or ''}\n{stderr}")
         status = "network" if refused["network"] else "wrote" if refused["wrote"] else None
         if status:
-            where = f"\nin {_describe(source, nb, raised)}: {error['ename']}: {error['evalue']}" if error else ""
+            where = f"\nin {describe(nb, raised)}: {error['ename']}: {error['evalue']}" if error else ""
             guards = {"status": status, "detail": refused[status][0] + where}
     status = Status(guards["status"])
     if status not in (Status.OK, Status.RAISED):  # every other outcome reads as a snippet's does
         raise NotebookError(status.explain(rel(source), guards["detail"]) + "\n" + left)
     if raised is not None:
         raise NotebookError(
-            f"{_describe(source, nb, raised)}, raised {error['ename']}: {error['evalue']}\n"
+            f"{describe(nb, raised)}, raised {error['ename']}: {error['evalue']}\n"
             f"{trace[-2000:]}\n"
             f"{left} Fix the cell, then run: {refresh_hint(rel(source))}"
         )
@@ -268,12 +278,13 @@ def execute(source: Path, timeout: float | None = None):
         for output in cell.get("outputs", []):
             if output["output_type"] == "stream" and output["name"] == "stderr":
                 raise NotebookError(
-                    f"{_describe(source, nb, index)}, wrote to stderr (readers would see it):\n"
+                    f"{describe(nb, index)}, wrote to stderr (readers would see it):\n"
                     f"{_text(output['text']).strip()[-2000:]}\n"
                     f"Notebooks, like snippets, must not write to stderr. {left} Fix the cell, "
                     f"then run: {refresh_hint(rel(source))}"
                 )
-    nb.metadata[META] = {"source": rel(source), "sha256": source_hash(source)}
+    if made_here:
+        nb.metadata[META] = {"source": rel(source), "sha256": source_hash(source)}
     return nb
 
 
@@ -325,4 +336,7 @@ def main(argv: list[str]) -> int:
         print(f"{status:9} {rel(notebook)}")
     if failed:
         print(f"{failed} notebook(s) failed; the old notebooks were left as they were.")
-    return 1 if failed else 0
+    from snipcheck import page_notebooks  # and each page's notebook (nothing runs)
+
+    kept = page_notebooks.generate_all(named if any(a != "--force" for a in argv) else None)
+    return 1 if failed or kept else 0

@@ -7,7 +7,8 @@
   output only when it differs beyond tolerance, never touches a failing snippet's output,
   writes nothing once SIGINT or SIGTERM has arrived, and stamps each confirmed output with
   the versions and numeric settings that produced it (``recorded-with.json``, shown beside
-  every output). With ``SNIPCHECK_NUMERIC=native`` it checks and never writes.
+  every output). With ``SNIPCHECK_NUMERIC=native`` it checks and never writes. Then it writes
+  the notebook of every page that includes a refreshed snippet (``snipcheck.page_notebooks``).
 
 Command line (``nox -s outputs`` runs ``refresh``, which also regenerates notebooks)::
 
@@ -24,8 +25,8 @@ from pathlib import Path
 
 from snipcheck import cache as cache_module, detector, numeric
 from snipcheck.compare import diff, mismatch, normalise, unstable
-from snipcheck.layout import (NUMERIC_KEY, READER_KEY, Recording, SnippetError, notebook_path, refresh_hint, rel,
-                              snippets_named)
+from snipcheck.layout import (NUMERIC_KEY, READER_KEY, Recording, SnippetError, discover, notebook_path, refresh_hint,
+                              rel, snippets_named)
 from snipcheck.confinement import die_with_parent
 from snipcheck.run import Result, Stopped, jobs as default_jobs, run_many
 
@@ -165,6 +166,9 @@ def refresh(snippets: list[Path], jobs: int = 1, echo=print, cache=None) -> int:
             echo(f"updated   {rel(recording.output)}")
         confirmed.append(recording.output)
     note_versions(confirmed, echo)
+    from snipcheck import page_notebooks  # each page's notebook, from the recordings just made
+
+    page_notebooks.generate_all(None if set(snippets) >= set(discover()) else snippets, echo)
     if failed:
         echo(f"{failed} snippet(s) failed; their recorded outputs were not changed.")
     return 1 if failed else 0

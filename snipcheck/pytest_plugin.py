@@ -6,8 +6,9 @@ Loaded by pytest for every run (``-p snipcheck.pytest_plugin`` in pyproject.toml
   and notebook a contributor edits) unless it is marked ``selftest`` (it checks the checker:
   it breaks a copy on purpose, runs the scaffold, exercises the cache or the preview) or
   ``browser`` (it drives Chromium) or ``other_cpu`` (it runs every snippet again as another
-  CPU would, ``snipcheck.detector``). ``nox -s check`` runs
-  ``-m "not selftest and not browser and not other_cpu"``;
+  CPU would, ``snipcheck.detector``) or ``page_notebooks`` (it runs each page's notebook in a
+  kernel, ``snipcheck.page_notebooks``). ``nox -s check`` runs
+  ``-m "not selftest and not browser and not other_cpu and not page_notebooks"``;
   ``nox -s tests`` runs everything. Test files mark their tests themselves, a whole module with
   ``pytestmark = pytest.mark.selftest`` (or ``browser``), a single test with a decorator. One
   safety net stays here, at collection: a test that works in a temporary folder (``tmp_path``
@@ -51,6 +52,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "selftest: checks the checker itself (full suite only, nox -s tests)")
     config.addinivalue_line("markers", "browser: drives Debian's Chromium against the built site")
     config.addinivalue_line("markers", "other_cpu: runs every snippet again as another CPU (full suite only)")
+    config.addinivalue_line("markers", "page_notebooks: runs every page's notebook in a kernel (full suite only)")
 
 
 def pytest_report_header(config):
