@@ -16,6 +16,8 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     store      one atomic, signed JSON store behind one switch (SNIPCHECK_CACHE)
     cache      verified runs, keyed on everything that can change an output
     outputs    check and refresh recorded outputs, version stamps
+    matrix     every snippet on every supported TensorFlow (``nox -s versions``): run one
+               version, compare, record its results; print the matrix
     rules      static rules: blocks are inclusions, outputs paired, seeds, no raw HTML that runs
     prose      numbers typed in prose and code shown on pages come from runs and snippets
     notebooks  notebook pages generated from percent-format snippets, same guards

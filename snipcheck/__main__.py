@@ -5,13 +5,14 @@
     python -m snipcheck notebooks [--force] [SNIPPET ...] regenerate notebooks from their sources
     python -m snipcheck new       TOPIC[/SNIPPET] [...]  scaffold a topic or a snippet
     python -m snipcheck bench     [--samples N] [--only PARTS]  speed and size figures, side by side
+    python -m snipcheck matrix    --version 2.16 [--record] [SNIPPET ...]  on one TensorFlow of the matrix
 """
 
 from __future__ import annotations
 
 import sys
 
-COMMANDS = ("check", "refresh", "notebooks", "new", "bench")
+COMMANDS = ("check", "refresh", "notebooks", "new", "bench", "matrix")
 
 
 def main(argv: list[str]) -> int:
@@ -30,6 +31,10 @@ def main(argv: list[str]) -> int:
         from snipcheck import notebooks
 
         return notebooks.main(rest)
+    if command == "matrix":
+        from snipcheck import matrix
+
+        return matrix.main(rest)
     if command == "new":
         from snipcheck import scaffold
 
