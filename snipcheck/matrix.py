@@ -150,8 +150,11 @@ def run(minor: str, snippets: list[Path], jobs: int, cache, record: bool, echo=p
             problems.append(difference(output, minor, old, new))
     gone = sorted(o for o in stored if not (ROOT / o).with_suffix(".py").exists())
     if record:
+        # A recorded result that this run confirms keeps its text (no churn from the last digits
+        # or a progress line's time), with the new sha256s; any other gets this run's.
         kept = {o: (sealed(o, minor, {**stored[o], **{k: v for k, v in new.items() if k.endswith("_sha256")}})
-                    if o in stored and same_result(o, stored[o], new) else new) for o, new in fresh.items()}
+                    if o in stored and stored[o].get(SEAL_KEY) == matrix_seal(o, minor, stored[o])
+                    and same_result(o, stored[o], new) else new) for o, new in fresh.items()}
         merged = {o: e for o, e in {**stored, **kept}.items() if o not in gone}
         text = json.dumps({**stamp(), "results": dict(sorted(merged.items()))}, indent=1) + "\n"
         atomic_write(VERSIONS / minor / CHECKED_ON, text)
