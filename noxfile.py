@@ -1,7 +1,7 @@
 """Sessions: check (the fast content check), docs (strict build), serve (live preview),
 tests (the full suite, as CI runs it),
 outputs (refresh recorded outputs), new (scaffold a topic or a snippet), bench (speed and
-size figures).
+size figures), versions (every snippet on every supported TensorFlow).
 
 Dependencies are pinned in pyproject.toml's [dependency-groups]; uv.lock pins every
 transitive package (refresh it with `uv lock` after editing a pin), and each session installs
@@ -10,13 +10,14 @@ that runs the engine calls its one command line, ``python -m snipcheck``.
 """
 
 import hashlib
+import shutil
 import sys
 from pathlib import Path
 
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
-from snipcheck.layout import PRESETS  # noqa: E402  (standard library only: no install needed)
+from snipcheck.layout import PRESETS, VERSIONS, matrix_versions, version_project  # noqa: E402  (standard library only: no install needed)
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
@@ -151,4 +152,65 @@ def bench(session: nox.Session) -> None:
     """
     install(session, "tests", str(TESTS_ENV))
     session.run(str(TESTS_ENV / "bin" / "python"), "-m", "snipcheck", "bench", *session.posargs,
+                env=ENV, external=True)
+
+
+def install_version(session: nox.Session, minor: str, record: bool) -> Path:
+    """The environment of one TensorFlow version of the matrix, installed from its own lock
+    (``versions/<minor>/uv.lock``). Its pyproject.toml is made from versions/versions.toml and
+    the snippets group; when that text changes, ``record`` writes it and locks it again with
+    uv, and a check stops with the command that does. Skipped while the lock is unchanged."""
+    folder = VERSIONS / minor
+    project = version_project(minor)
+    if not (folder / "uv.lock").exists() or (folder / "pyproject.toml").read_text(encoding="utf-8") != project:
+        if not record:
+            session.error(f"versions/{minor}/pyproject.toml is not what versions/versions.toml and the snippets "
+                          f"group make, or it has no lock. Run: nox -s versions -- --record {minor}")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "pyproject.toml").write_text(project, encoding="utf-8")
+        session.run("uv", "lock", "--quiet", "--project", str(folder), external=True)
+    location = Path(__file__).parent / ".nox" / f"versions-{minor}"
+    stamp = location / ".synced-from"
+    wanted = hashlib.sha256((folder / "uv.lock").read_bytes()).hexdigest()
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        session.run_install(
+            "uv", "sync", "--locked", "--project", str(folder), "--python", sys.executable,
+            "--compile-bytecode", "--quiet", external=True, env={"UV_PROJECT_ENVIRONMENT": str(location)})
+        stamp.write_text(wanted)
+    return location
+
+
+@nox.session(venv_backend="none")
+def versions(session: nox.Session) -> None:
+    """Every snippet and notebook source on every TensorFlow in versions/versions.toml, each
+    from its own lock, under the same guards and numeric settings, compared with the recorded
+    outputs and with the recorded results (versions/<minor>/checked-on.json).
+
+    nox -s versions                                  # every version: fails on a result not recorded
+    nox -s versions -- 2.16                          # one version (CI runs one per job)
+    nox -s versions -- 2.16 snippets/my-topic/x.py   # one snippet on one version
+    nox -s versions -- --record                      # write the results (and lock a new version)
+    nox -s versions -- --record 2.22                 # a version just added to versions.toml
+
+    Ends with the matrix: snippets by versions, and the count of each outcome.
+    """
+    known = matrix_versions()
+    chosen = [a for a in session.posargs if a in known]
+    rest = [a for a in session.posargs if a not in known]
+    looks_like_a_version = [a for a in rest if a.replace(".", "").isdigit() and "." in a]
+    if looks_like_a_version:
+        session.error(f"TensorFlow {', '.join(looks_like_a_version)} is not in versions/versions.toml "
+                      f"(it lists {', '.join(known)}). Add a table for it there first.")
+    record = "--record" in rest
+    reports = Path(__file__).parent / ".nox" / "versions-reports"
+    shutil.rmtree(reports, ignore_errors=True)
+    reports.mkdir(parents=True)
+    for minor in chosen or list(known):
+        location = install_version(session, minor, record)
+        # Exit code 1: a result differs from the recording; the matrix below says which.
+        session.run(str(location / "bin" / "python"), "-m", "snipcheck", "matrix", "--version", minor,
+                    "--report", str(reports / f"{minor}.json"), *rest, env=ENV, external=True,
+                    success_codes=[0, 1])
+    session.run(sys.executable, "-m", "snipcheck", "matrix", "--collect",
+                *sorted(map(str, reports.glob("*.json"))), *(["--all"] if not chosen else []),
                 env=ENV, external=True)

@@ -20,6 +20,8 @@ MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)
     store      one atomic, signed JSON store behind one switch (SNIPCHECK_CACHE)
     cache      verified runs, keyed on everything that can change an output
     outputs    check and refresh recorded outputs, version stamps
+    matrix     every snippet on every supported TensorFlow (``nox -s versions``): run one
+               version, compare, record its results; print the matrix
     rules/     the content rules, one module per subject (its docstring maps them): pages,
                seeds, prose, quiz, practice, links, html, theme_owned; tests/ calls them
     notebooks  notebook pages generated from percent-format snippets, same guards and

@@ -5,6 +5,7 @@
     python -m snipcheck notebooks [--force] [SNIPPET ...] regenerate notebooks from their sources
     python -m snipcheck new       TOPIC[/SNIPPET] [...]  scaffold a topic or a snippet
     python -m snipcheck bench     [--samples N] [--only PARTS]  speed and size figures, side by side
+    python -m snipcheck matrix    --version 2.16 [--record] [SNIPPET ...]  on one TensorFlow of the matrix
 
 The commands that run snippets (check, refresh, notebooks) first print which confinement is
 active (``snipcheck.confinement``), and under ``CI`` stop when some of it is missing.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = ("check", "refresh", "notebooks", "new", "bench")
+COMMANDS = ("check", "refresh", "notebooks", "new", "bench", "matrix")
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +29,7 @@ def main(argv: list[str]) -> int:
     from snipcheck import numeric
 
     numeric.apply()  # before anything imports TensorFlow or NumPy: one numeric path everywhere
-    if command in ("check", "refresh", "notebooks") and not {"-h", "--help"} & set(rest):
+    if command in ("check", "refresh", "notebooks", "matrix") and not {"-h", "--help"} & set(rest):
         from snipcheck import confinement
 
         problem = confinement.problem()
@@ -43,6 +44,10 @@ def main(argv: list[str]) -> int:
         from snipcheck import notebooks
 
         return notebooks.main(rest)
+    if command == "matrix":
+        from snipcheck import matrix
+
+        return matrix.main(rest)
     if command == "new":
         from snipcheck import scaffold
 

@@ -38,7 +38,7 @@ def build(config: Path = CONFIG, site_dir: Path | None = None, cwd: Path = ROOT)
     return subprocess.run(build_command(config, site_dir), cwd=cwd, env=BUILD_ENV, capture_output=True, text=True)
 
 
-CONTENT = ("docs", "snippets", "notebooks", "includes", "mkdocs.yml", "CONTRIBUTING.md")  # what a contributor edits; copied pristine
+CONTENT = ("docs", "snippets", "notebooks", "versions", "includes", "mkdocs.yml", "CONTRIBUTING.md")  # what a contributor edits; copied pristine
 
 
 def pristine_content(folder: Path) -> None:

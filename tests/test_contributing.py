@@ -149,7 +149,7 @@ def test_ci_runs_the_readme_test_command_read_only_with_the_cache():
     assert set(ci["on"]) == {"pull_request", "push"}
     assert ci["permissions"] == {"contents": "read"}
     assert "secrets." not in (WORKFLOWS / "ci.yml").read_text(encoding="utf-8")
-    assert set(ci["jobs"]) == {"tests", "deploy"}
+    assert set(ci["jobs"]) == {"tests", "deploy", "matrix-versions", "matrix", "matrix-results"}  # test_matrix.py
     job = ci["jobs"]["tests"]
     assert "permissions" not in job
     assert job["env"]["SNIPCHECK_CACHE"] == ".cache/snipcheck"
@@ -176,7 +176,7 @@ def test_deploy_runs_only_after_the_tests_pass_on_the_same_commit():
     ci = workflow("ci.yml")
     assert set(ci["on"]["push"]["branches"]) == {"main"}
     gate = ci["jobs"]["deploy"]
-    assert gate["needs"] == "tests"
+    assert gate["needs"] == ["tests", "matrix-results"]  # and the version matrix (test_matrix.py)
     assert gate["uses"] == "$/.github/workflows/deploy.yml"  # same repository, same commit
     assert "@" not in gate["uses"]
     assert gate["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"

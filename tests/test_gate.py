@@ -119,8 +119,16 @@ def answer_two_quiz_questions(page):
         assert ("quiz--right" if right else "quiz--wrong") in question.get_attribute("class")
 
 
+def open_a_version_output(page):
+    """The box under an output with another TensorFlow version's output (hooks/version_matrix.py)."""
+    summary = page.locator("details.version-output > summary").first
+    summary.click()
+    assert page.locator("details.version-output").first.evaluate("d => d.open")
+
+
 INTERACTIONS = {
     "recap card opened": (url_of(nav_page("Recap cards")), open_first_recap_card),
+    "version output opened": (url_of(nav_page("Course notes")), open_a_version_output),
     "quiz answered": (url_of(nav_page("Quiz")), answer_two_quiz_questions),
 }
 
