@@ -512,7 +512,7 @@ def page_cells(text: str) -> list[Cell]:
         if match.start() < body_start or not path.startswith("snippets/"):
             continue
         if path.endswith(".out"):
-            shown.add(path[: -len(".out")] + ".py")
+            shown.add(Recording(PurePosixPath(path)).snippet.as_posix())
         elif path.endswith(".py") and not PurePosixPath(path).name.startswith("_"):
             (part if match["section"] else whole).setdefault(path, match.start())
     chosen = {path: whole.get(path, position) for path, position in part.items()} | whole
@@ -556,7 +556,7 @@ def stale_page_notebook(page, root=ROOT) -> str | None:
     notebook = page_notebook_path(page.relative_to(root), root)
     made = notebook.relative_to(root).as_posix()
     try:
-        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get(NOTEBOOK_META) or {}
+        meta = read_notebook(notebook).get("metadata", {}).get(NOTEBOOK_META) or {}
     except (OSError, ValueError):
         return f"missing notebook: {name} shows code, but {made} does not exist. Run: {refresh_hint(name)}"
     sources = dict(pair for pair in meta.get("sources") or [] if len(pair) == 2)  # [[path, sha256], ...]
@@ -637,7 +637,7 @@ def matrix_problem(output: str, minor: str, entry, root=ROOT) -> str | None:
     own and still current; else the message. Current means: the snippet source, its recorded
     output and the version's lock are those the run used (the sha256 of each)."""
     root = Path(root)
-    snippet = output[: -len(".out")] + ".py"
+    snippet = Recording(PurePosixPath(output)).snippet.as_posix()
     where = f"versions/{minor}/{CHECKED_ON}"
     hint = f"nox -s versions -- --record {minor} {snippet}"
     if not isinstance(entry, dict) or entry.get(SEAL_KEY) != matrix_seal(output, minor, entry):

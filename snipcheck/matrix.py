@@ -30,10 +30,10 @@ import json
 import sys
 import sysconfig
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from snipcheck.compare import ADDRESS, diff, same_output
-from snipcheck.layout import (CHECKED_ON, ROOT, SEAL_KEY, VERSIONS, Snippet, atomic_write, checked_on, digest, discover,
+from snipcheck.layout import (CHECKED_ON, ROOT, SEAL_KEY, VERSIONS, Recording, Snippet, atomic_write, checked_on, digest, discover,
                               matrix_problem, matrix_seal, matrix_versions, output_path, rel, snippets_named)
 
 OUTCOMES = ("matches", "differs", "fails")
@@ -99,7 +99,7 @@ def shown(result: dict) -> str:
 
 def difference(output: str, minor: str, old: dict | None, new: dict) -> str:
     """The message for a result that is not the recorded one (None in ``old``: none recorded)."""
-    snippet = output[: -len(".out")] + ".py"
+    snippet = Recording(PurePosixPath(output)).snippet.as_posix()
     head = f"{snippet} on TensorFlow {minor}: "
     if old is None:
         return (f"{head}no result is recorded in versions/{minor}/{CHECKED_ON} (this run: {new['outcome']}).\n"
