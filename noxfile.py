@@ -17,7 +17,8 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
-from snipcheck.layout import PRESETS, VERSIONS, matrix_versions, version_project  # noqa: E402  (standard library only: no install needed)
+from snipcheck.layout import (  # noqa: E402  (standard library only: no install needed)
+    FAST_CHECK, PRESETS, VERSIONS, matrix_versions, version_project)
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
@@ -91,8 +92,7 @@ def check(session: nox.Session) -> None:
     runs in the environment of `tests`, so the two share one install and one snippet cache.
     """
     install(session, "tests", str(TESTS_ENV))
-    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m",
-                "not selftest and not browser and not other_cpu and not page_notebooks",
+    session.run(str(TESTS_ENV / "bin" / "python"), "-m", "pytest", "-q", "-m", FAST_CHECK,
                 *narrowed(session.posargs), env=ENV, external=True)
 
 

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from snipcheck import site as site_module
+from snipcheck import layout, site as site_module
 from snipcheck.layout import DOCS, ROOT, discover, includes, notebook_path, preset_env, refresh_hint, rel
 from snipcheck.run import jobs, run_many
 
@@ -39,8 +39,7 @@ BUDGETS = {"training-weights/": 300_000, "training-weights/experiment/": 1_000_0
 # The contributor's loop, on a warm environment with nothing running beside it (issue 13).
 LOOP_TARGETS = {"no change": 15.0, "one-page prose edit": 30.0}
 SNIPPET_SLACK = 20.0  # one-snippet edit: the snippet's own time plus this
-FAST_CHECK = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m",
-              "not selftest and not browser and not other_cpu and not page_notebooks"]
+FAST_CHECK = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", layout.FAST_CHECK]
 results: list[tuple[str, bool, str]] = []
 
 

@@ -38,6 +38,9 @@ SOURCE_KEY = "source_sha256"  # in a recorded-with.json entry: the snippet sourc
 NUMERIC_KEY = "numeric"  # in a recorded-with.json entry: the numeric settings it ran with (snipcheck.numeric)
 READER_KEY = "reader_line"  # ...and those a reader needs to print the same on their CPU (shown on pages)
 NOTEBOOK_MARK = "# %%"  # a snippet that starts with this is a notebook source
+# The fast content check (nox -s check, and the bench that times it): every test but those
+# that check the checker, drive Chromium, or run every snippet or notebook a second way.
+FAST_CHECK = "not selftest and not browser and not other_cpu and not page_notebooks"
 # Every process the checks start: TensorFlow's C++ log lines off, one hash seed, no MkDocs 2 notice.
 PRESETS = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
            "KERAS_BACKEND": "tensorflow"}
