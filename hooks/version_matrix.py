@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import OUTPUT_BLOCK, checked_on, current_results, find_included, matrix_versions, page_source
+from snipcheck.layout import OUTPUT_BLOCK, Recording, checked_on, current_results, find_included, matrix_versions, page_source
 
 LIST = "versions/versions.toml"
 MARKER = "<!-- version-matrix -->"
@@ -91,7 +91,7 @@ def matrix_table(root: Path) -> str:
     rows = ["| Snippet | " + " | ".join(head) + " |", "|---|" + "---|" * len(versions)]
     for output in outputs:
         cells = [NAMES.get(current[output].get(m, {}).get("outcome"), "not checked") for m in versions]
-        rows.append(f"| `{output[len('snippets/'):-len('.out')]}` | " + " | ".join(cells) + " |")
+        rows.append(f"| `{Recording(PurePosixPath(output)).snippet.name}` | " + " | ".join(cells) + " |")
     for outcome in NAMES:
         counts = [str(sum(current[o].get(m, {}).get("outcome") == outcome for o in outputs)) for m in versions]
         rows.append(f"| **{outcome}** | " + " | ".join(counts) + " |")

@@ -178,8 +178,11 @@ def recorded_problems(minor: str, root: Path = ROOT) -> list[str]:
     root = Path(root)
     results = checked_on(minor, root).get("results") or {}
     outputs = [output_path(s).relative_to(root).as_posix() for s in discover(root / "snippets")]
-    problems = [f"{o[: -len('.out')]}.py on TensorFlow {minor}: no result in versions/{minor}/{CHECKED_ON}. "
-                f"Run: {record_hint(minor, o[: -len('.out')] + '.py')}" for o in outputs if o not in results]
+    def snippet(output: str) -> str:
+        return Recording(PurePosixPath(output)).snippet.as_posix()
+
+    problems = [f"{snippet(o)} on TensorFlow {minor}: no result in versions/{minor}/{CHECKED_ON}. "
+                f"Run: {record_hint(minor, snippet(o))}" for o in outputs if o not in results]
     problems += [p for o in outputs if o in results and (p := matrix_problem(o, minor, results[o], root))]
     problems += [f"versions/{minor}/{CHECKED_ON} has a result for {o}, whose snippet no longer exists. "
                  f"Run: {record_hint(minor)}" for o in sorted(results) if o not in outputs]
@@ -195,7 +198,7 @@ def table(reports: list[dict]) -> str:
     rows = [head, "|---|" + "---|" * len(reports)]
     for output in outputs:
         cells = [r["results"].get(output, {}).get("outcome", "-") for r in reports]
-        rows.append(f"| {output[len('snippets/'):-len('.out')]} | " + " | ".join(cells) + " |")
+        rows.append(f"| {Recording(PurePosixPath(output)).snippet.name} | " + " | ".join(cells) + " |")
     counts = ["/".join(str(sum(e["outcome"] == o for e in r["results"].values())) for o in OUTCOMES)
               for r in reports]
     rows.append(f"| {'/'.join(OUTCOMES)} | " + " | ".join(counts) + " |")

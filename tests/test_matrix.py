@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -69,7 +70,7 @@ def test_a_result_edited_by_hand_or_stale_fails_naming_snippet_and_version(tmp_p
     data = json.loads(results_file.read_text(encoding="utf-8"))
     output = next(o for o, e in data["results"].items() if e["outcome"] == "differs") if edit == "output" \
         else sorted(data["results"])[0]
-    snippet = output[: -len(".out")] + ".py"
+    snippet = layout.Recording(Path(output)).snippet.as_posix()
     if edit == "output":
         data["results"][output]["output"] = data["results"][output]["output"].replace("0.", "0.9", 1)
     elif edit == "outcome":
@@ -111,7 +112,7 @@ def test_collect_fails_on_a_missing_version_or_a_problem(tmp_path):
     report = {"version": "2.16", "results": {"snippets/t/a.out": {"outcome": "matches"}}, "problems": []}
     (tmp_path / "2.16.json").write_text(json.dumps(report), encoding="utf-8")
     assert matrix.collect([str(tmp_path / "2.16.json")], every=False, echo=lines.append) == 0
-    assert "| t/a | matches |" in lines[0] and "| matches/differs/fails | 1/0/0 |" in lines[0]
+    assert "| a.py | matches |" in lines[0] and "| matches/differs/fails | 1/0/0 |" in lines[0]
     assert matrix.collect([str(tmp_path / "2.16.json")], every=True, echo=lines.append) == 1
     assert any("TensorFlow 2.17: no results" in line for line in lines)
     (tmp_path / "2.16.json").write_text(json.dumps({**report, "problems": ["x.py on TensorFlow 2.16: ..."]}))
@@ -188,7 +189,7 @@ def test_the_matrix_page_lists_every_snippet_by_version(built_site):
     rows = {tr.select("td")[0].get_text(): [td.get_text() for td in tr.select("td")[1:]] for tr in table.select("tbody tr")}
     for snippet in layout.discover():
         output = layout.rel(snippet.with_suffix(".out"))
-        key = output[len("snippets/"):-len(".out")]
+        key = snippet.name
         assert rows[key] == [current(output)[m]["outcome"] for m in VERSIONS_LISTED], key
     assert rows["matches"] == [str(sum(current(layout.rel(s.with_suffix(".out")))[m]["outcome"] == "matches"
                                        for s in layout.discover())) for m in VERSIONS_LISTED]
