@@ -144,9 +144,10 @@ def new(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Speed and size figures side by side, medians of repeated samples: the contributor's
-    loop against its targets, snippet checks against a fair floor, site build, page weight.
+    loop against its targets, snippet checks against a fair floor, site build, page weight,
+    the preview's stale-output banner.
 
-    nox -s bench -- --samples 5 --only loop,site   # parts: loop, snippets, site, weights
+    nox -s bench -- --samples 5 --only loop,site   # parts: loop, snippets, site, weights, preview
 
     Runs in the environment of `tests` (the warm one the loop targets assume).
     """

@@ -15,7 +15,9 @@ to use on a phone or with a keyboard. This hook rewrites the rendered notebook:
 * the ``<style>`` that holds a Python list repr (invalid CSS, from mkdocs-jupyter) is dropped;
 * the inlined JupyterLab stylesheet keeps only the rules that match something on the page,
   and the custom properties those rules use (``purge``). Rules for state that JavaScript
-  sets later are kept by SAFE below.
+  sets later are kept by SAFE below. The live preview skips this step (it is a third of a
+  rebuild, and the page looks the same without it), as Material's optimize plugin is off
+  outside the build.
 
 Uses the standard library, MkDocs, ``snipcheck.layout`` (which names the page in messages) and
 two parsers pinned in the docs dependency group that mkdocs-jupyter already installs (via
@@ -34,7 +36,7 @@ import tinycss2
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from snipcheck.layout import page_source, read_notebook
+from snipcheck.layout import page_source, previewing, read_notebook
 
 DEFAULT_ALT = "No description has been provided for this image"
 # Selectors about state that the page's scripts set after load, kept whatever the HTML says.
@@ -274,7 +276,7 @@ STYLE = re.compile(r'(<style[^>]*>)(.*?)(</style>)', re.DOTALL)
 
 
 def on_post_page(output, page, config):
-    if not page.file.src_uri.endswith(".ipynb"):
+    if not page.file.src_uri.endswith(".ipynb") or previewing():
         return output
     soup = BeautifulSoup(output, "html.parser")
     for style in soup.find_all("style"):

@@ -13,8 +13,11 @@ Every time is the median of ``--samples`` runs (default 3), printed with its spr
 3. The site build against itself without the notebook plugin (mkdocs-jupyter) and against a
    bare Material site with the same Markdown extensions and as many pages.
 4. The bytes a browser fetches for each page on a first visit, raw and gzip-compressed.
+5. The preview (``nox -s serve``): seconds from a snippet edit to the stale-output banner on its
+   page, on a pristine copy of the content, against its target.
 
-Exits 1 when a target is missed. ``python -m snipcheck bench [--samples N] [--only loop,snippets,site,weights]``.
+Exits 1 when a target is missed.
+``python -m snipcheck bench [--samples N] [--only loop,snippets,site,weights,preview]``.
 """
 
 from __future__ import annotations
@@ -313,13 +316,41 @@ def weights_part(site: Path) -> None:
     print()
 
 
+# --------------------------------------------------------------------------- 5. the preview
+
+
+def preview_part(samples: int) -> None:
+    """The banner's delay after each of ``samples`` edits to one snippet, in one preview; the
+    snippet is restored (and the banner gone) before the next edit."""
+    page = next(p for p in sorted(DOCS.rglob("*.md"))
+                if any(m["path"].endswith(".py") for m in includes(p.read_text(encoding="utf-8"))))
+    snippet = next(m["path"] for m in includes(page.read_text(encoding="utf-8")) if m["path"].endswith(".py"))
+    print(f"5. Preview: a snippet edit to the stale-output banner on its page, {samples} edits; {load_note()}\n")
+    delays = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = site_module.SiteCopy(Path(tmp))
+        original = (copy.folder / snippet).read_bytes()
+        page_url = site_module.url_of(page.relative_to(DOCS).as_posix())
+        with site_module.preview(copy) as url:
+            for _ in range(samples):
+                took = site_module.banner_after_edit(copy, url + page_url.lstrip("/"), snippet, within=120)
+                delays.append(took if took is not None else float("inf"))
+                (copy.folder / snippet).write_bytes(original)
+                site_module.wait_for(lambda: "stale output" not in site_module.fetch(url + page_url.lstrip("/"))[1], 120)
+    limit = site_module.BANNER_WITHIN
+    ok = statistics.median(delays) <= limit
+    print(f"  {'banner after a snippet edit':30} {median(delays):>30} {limit:8.1f}s  {'PASS' if ok else 'MISS'}  "
+          f"{snippet} on {page_url}\n")
+    target(f"preview banner <= {limit:.0f} s", ok, f"{statistics.median(delays):.1f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m snipcheck bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=3, help="runs per figure (the median is shown)")
-    parser.add_argument("--only", default="loop,snippets,site,weights", help="parts to run, comma-separated")
+    parser.add_argument("--only", default="loop,snippets,site,weights,preview", help="parts to run, comma-separated")
     args = parser.parse_args(argv or [])
     parts = set(args.only.split(","))
     if "loop" in parts:
@@ -330,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         site = site_part(args.samples)
         if "weights" in parts:
             weights_part(site)
+    if "preview" in parts:
+        preview_part(args.samples)
     print("Targets:")
     for name, ok, figure in results:
         print(f"  {'PASS' if ok else 'MISS'}  {name:44} {figure}")

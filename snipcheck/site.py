@@ -108,6 +108,72 @@ class SiteCopy:
         return build(self.config, self.site, cwd=self.folder)
 
 
+BANNER_WITHIN = 5.0  # seconds from a snippet edit to the preview's stale-output banner (nox -s bench)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Status and text of ``url`` (status 0 when nothing answers)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except OSError as exc:
+        return getattr(exc, "code", 0) or 0, ""
+
+
+def wait_for(condition, seconds: float, step: float = 0.1):
+    """The first true value of ``condition()`` within ``seconds``, else None."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        found = condition()
+        if found:
+            return found
+        time.sleep(step)
+    return None
+
+
+@contextlib.contextmanager
+def preview(copy: SiteCopy):
+    """``mkdocs serve`` (the preview of ``nox -s serve``) on ``copy``, on a free port of
+    127.0.0.1; stopped by its PID. Yields the URL it serves, once the home page answers."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(copy.config)],
+        cwd=copy.folder, env=BUILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        if not wait_for(lambda: fetch(url)[0] == 200, 180, 0.25):
+            raise RuntimeError(f"the preview never answered at {url}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def banner_after_edit(copy: SiteCopy, page_url: str, snippet: str, within: float) -> float | None:
+    """Seconds from an edit of ``snippet`` (a comment appended, in ``copy``) until ``page_url``
+    shows the stale-output banner; None when it does not within ``within`` seconds."""
+    import time
+
+    path = copy.folder / snippet
+    edited = time.monotonic()
+    path.write_text(path.read_text(encoding="utf-8") + "# an edit after the output was recorded\n", encoding="utf-8")
+    shown = wait_for(lambda: "stale output" in fetch(page_url)[1], within)
+    return time.monotonic() - edited if shown else None
+
+
 def load_hook(name: str):
     """A hook module from hooks/, imported the way MkDocs imports it (by path)."""
     import importlib.util

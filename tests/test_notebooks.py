@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import nbformat
 import pytest
@@ -200,9 +199,7 @@ def test_a_markdown_only_edit_patches_the_notebook_without_running_it(tmp_path, 
         raise AssertionError("the notebook was executed for a Markdown-only edit")
 
     monkeypatch.setattr(notebooks, "execute", no_run)
-    start = time.monotonic()
     assert notebooks.generate(copy_source, copy_notebook) == "patched"
-    assert time.monotonic() - start < 15
     patched = json.loads(copy_notebook.read_text(encoding="utf-8"))
     assert "A sentence added by the test." in "".join(patched["cells"][0]["source"])
     assert notebooks.stored_hash(copy_notebook) == notebooks.source_hash(copy_source)
