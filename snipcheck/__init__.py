@@ -4,8 +4,9 @@ output shown is the recorded output of that run.
 Modules, each with one job (arrows are imports; nothing here imports ``tests``, and the
 MkDocs hooks import ``layout`` only, so the docs build never imports TensorFlow)::
 
-    layout     paths, snippet discovery, the Snippet value, the inclusion grammar, the
-               refresh hint, the recorded-with name            (standard library only)
+    layout/    every rule that ties pages to snippets: paths, the inclusion grammar, the
+               Recording and Snippet values, page notebook plans, the matrix's files; the
+               one part the hooks import (standard library only; its docstring maps it)
     compare    normalise, tolerance compare, diff; ``mismatch`` against a recording
     numeric    one numeric path on every CPU: the kernel settings applied before TensorFlow
                is imported                                      (standard library only)

@@ -5,7 +5,8 @@ the ``SNIPCHECK_CACHE`` switch), keyed on the snippet's source, every repository
 or imported, its topic folder (the names in it, and the content of every data file in it, so
 a file read from C++ such as ``tf.io.read_file`` or a new file in a folder the snippet lists
 runs it again), and the environment fingerprint: Python, the platform, the numeric settings,
-the version of every distribution a snippet can import (the ``snippets`` dependency group and
+the confinement the runs get (``snipcheck.confinement``: a run verified with less confinement
+is not taken for one with more), the version of every distribution a snippet can import (the ``snippets`` dependency group and
 everything it requires, which the ``outputs`` and ``tests`` environments share, so
 ``nox -s outputs`` then ``nox -s tests`` runs a changed snippet once), and every file of this
 package. Only passing runs are stored. Runs as another CPU (``snipcheck.detector``) are a
@@ -18,7 +19,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from snipcheck import numeric
+from snipcheck import confinement, numeric
 from snipcheck.layout import ROOT, digest as _digest, rel
 from snipcheck.run import Result, run_many
 from snipcheck.store import DEFAULT_ROOT, Store, root as store_root
@@ -83,15 +84,17 @@ def _applies(requirement: str) -> bool:
 
 
 def environment_fingerprint(settings: dict[str, str] | None = None) -> str:
-    """Everything outside the snippet's own files that can change an output: the Python
-    version, the platform, the numeric settings (``snipcheck.numeric``), the version of every
+    """Everything outside the snippet's own files that can change an output or its verdict:
+    the Python version, the platform, the numeric settings (``snipcheck.numeric``), the
+    confinement a run gets (which namespaces), the version of every
     distribution a snippet can import, and every file of this package (a change to any part
     of the runner invalidates cached runs). Tools that only the tests use (pytest, Playwright,
     MkDocs) are not part of it."""
     import platform
 
     h = hashlib.sha256()
-    for part in (sys.version, platform.platform(), numeric.label(settings), *output_distributions()):
+    confined = ", ".join(confinement.probe()["applied"])
+    for part in (sys.version, platform.platform(), numeric.label(settings), confined, *output_distributions()):
         h.update(part.encode() + b"\0")
     for source in sorted(PACKAGE.rglob("*.py")):
         h.update(source.relative_to(PACKAGE).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")

@@ -1,6 +1,7 @@
 """snipcheck/cache.py: the cache of verified runs. A hit executes nothing; anything that can change
 an output (the snippet, a repository file it imports or reads, its tolerance, a package version, a
-file read from C++, the engine itself) executes it again; a hand-written entry is not trusted,
+file read from C++, the engine itself, less confinement) executes it again; a hand-written entry
+is not trusted,
 and tools only the tests use do not count."""
 
 from __future__ import annotations
@@ -83,6 +84,17 @@ def test_another_package_version_runs_everything_again(project, monkeypatch):
 
     real = metadata.distributions
     monkeypatch.setattr(metadata, "distributions", lambda: [*real(), Dist()])
+    assert snipcache.environment_fingerprint() != cache.env
+    assert executed(snippet, snipcache.Cache(cache.folder))
+
+
+@pytest.mark.selftest
+def test_a_run_verified_with_less_confinement_runs_again(project, monkeypatch):
+    _, snippet, cache = project
+    assert executed(snippet, cache)
+    from snipcheck import confinement
+
+    monkeypatch.setattr(confinement, "_probed", {"applied": [], "refusal": "refused by the test"})
     assert snipcache.environment_fingerprint() != cache.env
     assert executed(snippet, snipcache.Cache(cache.folder))
 
