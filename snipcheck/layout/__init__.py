@@ -29,7 +29,7 @@ imported from here (``from snipcheck.layout import Recording``)::
 from __future__ import annotations
 
 from snipcheck.layout.paths import (  # noqa: F401
-    CONFIG, DEFAULTS, DOCS, FAST_CHECK, PRESETS, PREVIEW, ROOT, SNIPPETS, atomic_write,
+    CONFIG, DOCS, FAST_CHECK, PRESETS, PREVIEW, ROOT, SNIPPETS, atomic_write,
     did_you_mean, digest, preset_env, previewing, refresh_hint, rel, SnippetError, source_digest,
 )
 from snipcheck.layout.grammar import (  # noqa: F401
@@ -40,7 +40,7 @@ from snipcheck.layout.recording import (  # noqa: F401
     stale_notebook,
 )
 from snipcheck.layout.snippet import (  # noqa: F401
-    NOTEBOOK_MARK, discover, notebook_path, notebook_sources, output_path, pages, settings,
+    DEFAULTS, NOTEBOOK_MARK, discover, notebook_path, notebook_sources, output_path, pages, settings,
     Snippet, snippets_named,
 )
 from snipcheck.layout.mkdocs_pages import (  # noqa: F401

@@ -19,7 +19,6 @@ FAST_CHECK = "not selftest and not browser and not other_cpu and not page_notebo
 # Every process the checks start: TensorFlow's C++ log lines off, one hash seed, no MkDocs 2 notice.
 PRESETS = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
            "KERAS_BACKEND": "tensorflow"}
-DEFAULTS = {"rtol": 1e-3, "atol": 1e-6, "timeout": 120.0}
 
 
 PREVIEW = "SNIPCHECK_PREVIEW"  # set to "1" by hooks/preview.py while `mkdocs serve` runs

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from snipcheck.layout.grammar import SETTINGS
 from snipcheck.layout.mkdocs_pages import page_snippets
-from snipcheck.layout.paths import DEFAULTS, DOCS, SNIPPETS, SnippetError, refresh_hint, rel
+from snipcheck.layout.paths import DOCS, SNIPPETS, SnippetError, refresh_hint, rel
 from snipcheck.layout.recording import Recording
 
 NOTEBOOK_MARK = "# %%"  # a snippet that starts with this is a notebook source
+DEFAULTS = {"rtol": 1e-3, "atol": 1e-6, "timeout": 120.0}  # a snippet's settings, unless its "# snipcheck:" line says otherwise
 
 
 def discover(root: Path = SNIPPETS) -> list[Snippet]:
