@@ -6,10 +6,10 @@ or imported, its topic folder (the names in it, and the content of every data fi
 a file read from C++ such as ``tf.io.read_file`` or a new file in a folder the snippet lists
 runs it again), and the environment fingerprint: Python, the platform, the numeric settings,
 the confinement the runs get (``snipcheck.confinement``: a run verified with less confinement
-is not taken for one with more), the version of every distribution a snippet can import (the ``snippets`` dependency group and
-everything it requires, which the ``outputs`` and ``tests`` environments share, so
-``nox -s outputs`` then ``nox -s tests`` runs a changed snippet once), and every file of this
-package. Only passing runs are stored. Runs as another CPU (``snipcheck.detector``) are a
+is not taken for one with more), the version of every distribution a snippet can import (the
+``snippets`` dependency group and everything it requires, which the ``outputs`` and ``tests``
+environments share, so ``nox -s outputs`` then ``nox -s tests`` runs a changed snippet once),
+and every file of this package. Only passing runs are stored. Runs as another CPU (``snipcheck.detector``) are a
 kind of their own.
 """
 
@@ -86,9 +86,9 @@ def _applies(requirement: str) -> bool:
 def environment_fingerprint(settings: dict[str, str] | None = None) -> str:
     """Everything outside the snippet's own files that can change an output or its verdict:
     the Python version, the platform, the numeric settings (``snipcheck.numeric``), the
-    confinement a run gets (which namespaces), the version of every
-    distribution a snippet can import, and every file of this package (a change to any part
-    of the runner invalidates cached runs). Tools that only the tests use (pytest, Playwright,
+    confinement a run gets (which namespaces), the version of every distribution a snippet can
+    import, and every file of this package (a change to any part of the runner invalidates
+    cached runs). Tools that only the tests use (pytest, Playwright,
     MkDocs) are not part of it."""
     import platform
 

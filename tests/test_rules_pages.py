@@ -39,23 +39,19 @@ def test_typed_code_or_output_on_a_page_names_the_line_and_the_fix(tmp_path):
 
 
 @pytest.mark.selftest
-def test_orphan_output_names_the_file_and_the_fix(tmp_path):
+@pytest.mark.parametrize("name, text, rule, expected", [
+    ("renamed.out", "1\n", pages.orphan_outputs,
+     ["renamed.out has no snippet beside it (renamed.py is missing)", "Delete the output, or restore the snippet."]),
+    ("fresh.py", "print(1)\n", pages.missing_outputs,
+     ["fresh.py has no recorded output", "Record it with: nox -s outputs -- {file}"]),
+], ids=["orphan output", "missing output"])
+def test_an_orphan_or_missing_output_names_the_file_and_the_fix(tmp_path, name, text, rule, expected):
     folder = tmp_path / "my-topic"
     folder.mkdir()
-    (folder / "renamed.out").write_text("1\n", encoding="utf-8")
-    message = "\n".join(pages.orphan_outputs(tmp_path))
-    assert "renamed.out has no snippet beside it (renamed.py is missing)" in message
-    assert "Delete the output, or restore the snippet." in message
-
-
-@pytest.mark.selftest
-def test_missing_output_is_reported_by_the_page_check(tmp_path):
-    folder = tmp_path / "my-topic"
-    folder.mkdir()
-    (folder / "fresh.py").write_text("print(1)\n", encoding="utf-8")
-    message = "\n".join(pages.missing_outputs(tmp_path))
-    assert "fresh.py has no recorded output" in message
-    assert f"Record it with: nox -s outputs -- {folder / 'fresh.py'}" in message
+    (folder / name).write_text(text, encoding="utf-8")
+    message = "\n".join(rule(tmp_path))
+    for part in expected:
+        assert part.format(file=folder / name) in message
 
 
 @pytest.mark.selftest
